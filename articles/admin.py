@@ -1,0 +1,255 @@
+"""The Django admin for articles. State is read-only; transitions call articles.workflow.
+
+django-fsm-2's FSMAdminMixin applies a transition named in a POST without checking the
+user's permission (`response_change` → `_apply_fsm_transition`). Here every transition,
+from a button or a crafted POST, goes through the workflow function, which checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django_fsm.admin import FSMAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles import workflow
+from articles.exceptions import WorkflowError
+from articles.models import (
+    Article,
+    Comment,
+    Publication,
+    Review,
+    ReviewRound,
+    WorkflowEvent,
+)
+
+CONTENT_FIELDS = ("title", "summary", "body", "audience")
+
+
+class ReadOnlyAdminMixin:
+    """For records that are written by the workflow and never by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ArticleAdminForm(forms.ModelForm):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "summary", "body", "audience", "authors"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_revision"].initial = self.instance.revision
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        content_changed = set(self.changed_data) & set(CONTENT_FIELDS)
+        stale = cleaned.get("expected_revision") != self.instance.revision
+        if self.instance.pk and content_changed and stale:
+            raise forms.ValidationError(
+                "Someone saved a newer version while you were editing. Your text is kept "
+                "below; reload the page in another tab to compare before saving again."
+            )
+        return cleaned
+
+
+class ReviewRoundInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReviewRound
+    fields = [
+        "number",
+        "kind",
+        "revision",
+        "outcome",
+        "opened_at",
+        "started_by",
+        "closed_at",
+        "policy",
+    ]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+class WorkflowEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = WorkflowEvent
+    fields = ["created_at", "actor", "transition", "from_state", "to_state", "revision", "comment"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    fsm_fields = ["state"]
+    list_display = ["title", "state", "audience", "revision", "live_since", "updated_at"]
+    list_filter = ["state", "audience", "authors"]
+    search_fields = ["title", "summary", "slug", "authors__username", "authors__last_name"]
+    readonly_fields = [
+        "state",
+        "revision",
+        "current_publication",
+        "publish_at",
+        "publish_scheduled_by",
+        "archived_reason",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["authors"]
+    inlines = [ReviewRoundInline, WorkflowEventInline]
+    history_list_display = ["state", "revision"]
+    fsm_forms = {
+        "approve": "articles.forms.ApproveForm",
+        "request_changes": "articles.forms.RequestChangesForm",
+        "publish": "articles.forms.PublishForm",
+        "archive": "articles.forms.ArchiveForm",
+    }
+
+    @admin.display(description="Live since", ordering="current_publication__published_at")
+    def live_since(self, obj: Article) -> Any:
+        return obj.current_publication.published_at if obj.current_publication_id else None
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("current_publication")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_editable_by(request.user):
+            fields += [*CONTENT_FIELDS, "authors"]
+        if obj is not None and obj.current_publication_id:
+            fields.append("slug")  # The public address of a live article stays put.
+        return fields
+
+    def get_fsm_label(self, transition: Any) -> str:
+        return workflow.ACTION_LABELS.get(transition.name, transition.name)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # Nothing is deleted: archive instead.
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        try:
+            if not change:
+                created = workflow.create_article(
+                    by=request.user,
+                    title=obj.title,
+                    summary=obj.summary,
+                    body=obj.body,
+                    audience=obj.audience,
+                )
+                obj.pk, obj.slug = created.pk, created.slug
+                obj._state.adding = False
+                obj._state.db = created._state.db
+                return
+            if set(form.changed_data) & set(CONTENT_FIELDS):
+                workflow.save_content(
+                    article=obj,
+                    by=request.user,
+                    expected_revision=data["expected_revision"],
+                    title=obj.title,
+                    summary=obj.summary,
+                    body=obj.body,
+                    audience=obj.audience,
+                )
+            elif "slug" in form.changed_data:
+                Article.objects.filter(pk=obj.pk, current_publication__isnull=True).update(
+                    slug=obj.slug
+                )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+
+    def _apply_fsm_transition(
+        self,
+        *,
+        obj: Article,
+        transition_name: str,
+        request: HttpRequest,
+        kwargs: Any = None,
+    ) -> bool:
+        try:
+            workflow.perform(transition_name, article=obj, by=request.user, **(kwargs or {}))
+        except WorkflowError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            f"{workflow.ACTION_LABELS.get(transition_name, transition_name)}: done. "
+            f"“{obj.title}” is now {obj.get_state_display().lower()}.",
+            level=messages.SUCCESS,
+        )
+        return True
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["article", "number", "kind", "revision", "outcome", "opened_at", "closed_at"]
+    list_filter = ["outcome", "kind"]
+    search_fields = ["article__title"]
+    list_select_related = ["article"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "round",
+        "reviewer",
+        "decision",
+        "revision",
+        "conflict_of_interest",
+        "created_at",
+    ]
+    list_filter = ["decision"]
+    search_fields = ["round__article__title", "reviewer__username", "comment"]
+    list_select_related = ["round__article", "reviewer"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["article", "author", "revision", "created_at"]
+    search_fields = ["article__title", "body"]
+    list_select_related = ["article", "author"]
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "article",
+        "actor",
+        "transition",
+        "from_state",
+        "to_state",
+        "revision",
+    ]
+    list_filter = ["transition", "to_state"]
+    search_fields = ["article__title", "comment", "actor__username"]
+    list_select_related = ["article", "actor"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "number",
+        "revision",
+        "approved_at",
+        "published_at",
+        "next_review_due",
+        "policy",
+    ]
+    list_filter = ["policy", "published_at"]
+    search_fields = ["title", "article__slug"]
+    list_select_related = ["policy"]
+    date_hierarchy = "published_at"

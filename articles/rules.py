@@ -1,0 +1,76 @@
+"""Who may do what to an article. The workflow, the views and the admin all ask here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from editorial import roles
+
+if TYPE_CHECKING:
+    from articles.models import Article
+
+
+def is_article_author(article: Article, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return article.authors.filter(pk=user.pk).exists()
+
+
+def is_contributor(article: Article, user: Any) -> bool:
+    """An author of the article, or anyone who has edited its content.
+
+    Nobody approves their own work: an editor who rewrote the body is as conflicted as
+    the author who wrote it.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_article_author(article, user):
+        return True
+    return article.events.filter(actor=user, transition="edit").exists()
+
+
+def may_edit(article: Article, user: Any) -> bool:
+    """Authors of the article and editors may write its content (state permitting)."""
+    return roles.is_editor(user) or is_article_author(article, user)
+
+
+def may_review(article: Article, user: Any) -> bool:
+    """Board members who have not contributed to the article."""
+    return roles.is_board_member(user) and not is_contributor(article, user)
+
+
+def may_manage(article: Article, user: Any) -> bool:
+    """Editors publish, schedule and archive."""
+    return roles.is_editor(user)
+
+
+def may_view(article: Article, user: Any) -> bool:
+    """Who may see the working copy (not the public page): authors, the board, editors."""
+    return roles.is_editor(user) or roles.is_board_member(user) or is_article_author(article, user)
+
+
+PERMISSION_MESSAGES = {
+    "edit": "Only an author of this article or an editor can change its content.",
+    "submit": "Only an author of this article or an editor can submit it for review.",
+    "withdraw": "Only an author of this article or an editor can withdraw it.",
+    "resubmit": "Only an author of this article or an editor can resubmit it.",
+    "revise": "Only an author of this article or an editor can start a revision.",
+    "start_review": (
+        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "can start its review."
+    ),
+    "approve": (
+        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "can approve it."
+    ),
+    "request_changes": (
+        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "can request changes to it."
+    ),
+    "start_rereview": (
+        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "can start its re-review."
+    ),
+    "publish": "Only an editor can publish an article.",
+    "archive": "Only an editor can archive an article.",
+}

@@ -1,0 +1,96 @@
+"""Site-wide models: the editorial policy and the board members' public profiles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+class EditorialPolicyQuerySet(models.QuerySet["EditorialPolicy"]):
+    def in_effect(self, on: datetime.date | None = None) -> EditorialPolicyQuerySet:
+        return self.filter(effective_date__lte=on or timezone.localdate())
+
+    def current(self, on: datetime.date | None = None) -> EditorialPolicy | None:
+        """The newest policy in effect on the given day (today by default)."""
+        return self.in_effect(on).order_by("-effective_date", "-version").first()
+
+
+class EditorialPolicy(models.Model):
+    """A version of the policy articles are reviewed under. The newest effective one is current."""
+
+    version = models.PositiveIntegerField(unique=True)
+    effective_date = models.DateField()
+    body = models.TextField(help_text="Markdown.")
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Distinct board members who must approve a revision before it can be published.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="How long after approval a published article falls due for re-review.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = EditorialPolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_date", "-version"]
+        verbose_name_plural = "editorial policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(required_approvals__gte=1), name="policy_requires_an_approval"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Editorial policy v{self.version} (effective {self.effective_date:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("editorial:policy_version", args=[self.version])
+
+
+class BoardProfile(models.Model):
+    """What readers see of a board member on the "Reviewed by" line and the board page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_profile"
+    )
+    slug = models.SlugField(unique=True, blank=True, help_text="Left empty, made from the name.")
+    credentials = models.CharField(max_length=200, help_text="E.g. MD, FACP.")
+    specialty = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    conflict_of_interest_disclosure = models.TextField(
+        blank=True, help_text="Standing disclosure shown on the board page. Leave empty for none."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = slugify(self.user.get_full_name() or self.user.get_username())[:50]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("editorial:board") + f"#{self.slug}"
+
+    @property
+    def display_name(self) -> str:
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name}, {self.credentials}" if self.credentials else name
