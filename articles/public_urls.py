@@ -1,7 +1,10 @@
 """What readers see."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from articles.feeds import PublicationFeed
+from articles.sitemaps import SITEMAPS
 from articles.views import public
 
 app_name = "public"
@@ -9,4 +12,6 @@ app_name = "public"
 urlpatterns = [
     path("", public.home, name="home"),
     path("articles/<slug:slug>/", public.article, name="article"),
+    path("feed/", PublicationFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -1,19 +1,263 @@
-"""What readers see. (Foundation version; the public-site work replaces it.)"""
+"""What readers see: the list of published articles and each article's public page.
+
+Every page here is served from the immutable Publication snapshot, never from the working
+copy, so an edit, a new citation or a review in progress changes nothing readers see until
+the next publication.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
+from articles.models import Article, Publication, State
+
+PAGE_SIZE = 20
+QUERY_MAX_LENGTH = 200
+
+# Shared caches (a CDN) may keep a page briefly and serve it stale while they revalidate;
+# browsers revalidate sooner, cheaply, with the ETag.
+ARTICLE_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 600}
+LIST_CACHE = {"public": True, "max_age": 60, "s_maxage": 120, "stale_while_revalidate": 300}
+
+
+def _markup_fingerprint() -> str:
+    """Changes when a deploy changes the page's markup, so old ETags stop matching."""
+    digest = hashlib.sha256()
+    for path in (
+        settings.BASE_DIR / "templates" / "base.html",
+        *sorted((settings.BASE_DIR / "templates" / "public").glob("*.html")),
+        settings.BASE_DIR / "static" / "css" / "public.css",
+    ):
+        if Path(path).exists():
+            digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+MARKUP_FINGERPRINT = _markup_fingerprint()
+
+
+# --- caching headers -----------------------------------------------------------------------
+
+
+def cache_publicly(request: HttpRequest, response: HttpResponse, **directives: Any) -> None:
+    """CDN-friendly for anonymous readers; private for signed-in people (the header names them)."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, **directives)
+
+
+# --- the list and search -------------------------------------------------------------------
+
+
+def live_publications() -> QuerySet[Publication]:
+    """The publication each live article shows, newest first, without the heavy body."""
+    return (
+        Publication.objects.filter(article__current_publication=F("pk"))
+        .exclude(article__state=State.ARCHIVED)
+        .select_related("article")
+        .only(
+            "title",
+            "summary",
+            "published_at",
+            "content_approved_at",
+            "approved_at",
+            "article__slug",
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+def search_publications(query: str) -> QuerySet[Publication]:
+    """Live publications matching `query` in title, summary or body, best first.
+
+    On PostgreSQL this is full-text search over `search_document`, a stored, GIN-indexed
+    tsvector column that migration 0003 adds (title weighted above summary above body).
+    Elsewhere it is a plain case-insensitive substring match.
+    """
+    publications = live_publications()
+    if connection.vendor != "postgresql":
+        return publications.filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(body_html__icontains=query)
+        )
+    matches = RawSQL(
+        "articles_publication.search_document @@ websearch_to_tsquery('english'::regconfig, %s)",
+        [query],
+    )
+    rank = RawSQL(
+        "ts_rank(articles_publication.search_document, "
+        "websearch_to_tsquery('english'::regconfig, %s))",
+        [query],
+    )
+    return (
+        publications.alias(matches=matches)
+        .filter(matches=True)
+        .annotate(rank=rank)
+        .order_by("-rank", "-published_at", "-pk")
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/desk.html", {"articles": Article.objects.live()})
+    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    publications = search_publications(query) if query else live_publications()
+    page: Page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, "public/home.html", {"page": page, "query": query})
+    cache_publicly(request, response, **LIST_CACHE)
+    return response
+
+
+# --- the article page ----------------------------------------------------------------------
+
+
+def _find_article(slug: str) -> Article | None:
+    """The article with its live publication and that publication's policy: one query."""
+    first_published = Publication.objects.filter(article=OuterRef("pk"), number=1).values(
+        "published_at"
+    )
+    return (
+        Article.objects.filter(slug=slug)
+        .select_related("current_publication__policy")
+        .only(
+            "slug",
+            "state",
+            "archived_reason",
+            "current_publication__id",
+            "current_publication__title",
+            "current_publication__summary",
+            "current_publication__body_html",
+            "current_publication__references_html",
+            "current_publication__citations",
+            "current_publication__approved_at",
+            "current_publication__content_approved_at",
+            "current_publication__next_review_due",
+            "current_publication__published_at",
+            "current_publication__policy__version",
+        )
+        .annotate(first_published_at=Subquery(first_published[:1]))
+        .first()
+    )
+
+
+def _reviewers(publication: Publication) -> list[Any]:
+    """The approvers with their board profiles: one query."""
+    return list(
+        publication.approvers.select_related("board_profile").order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    found = Article.objects.live().filter(slug=slug).select_related("current_publication").first()
-    if found is None:
+    found = _find_article(slug)
+    if found is None or found.current_publication is None:
         raise Http404("No such article.")
-    return HttpResponse(found.current_publication.body_html)
+    if found.state == State.ARCHIVED:
+        response = render(request, "public/gone.html", {"article": found}, status=410)
+        cache_publicly(request, response, **ARTICLE_CACHE)
+        return response
+
+    publication = found.current_publication
+    viewer = f"-u{request.user.pk}" if request.user.is_authenticated else ""
+    etag = quote_etag(f"p{publication.pk}-{MARKUP_FINGERPRINT}{viewer}")
+    last_modified = publication.published_at.timestamp()
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        reviewers = _reviewers(publication)
+        response = render(
+            request,
+            "public/article.html",
+            {
+                "article": found,
+                "publication": publication,
+                "reviewers": reviewers,
+                "structured_data": structured_data(request, found, publication, reviewers),
+            },
+        )
+    if request.method in ("GET", "HEAD"):
+        response.headers.setdefault("ETag", etag)
+        response.headers.setdefault("Last-Modified", http_date(last_modified))
+    cache_publicly(request, response, **ARTICLE_CACHE)
+    return response
+
+
+# --- MedicalWebPage structured data --------------------------------------------------------
+
+# What json_script escapes: no value can close the <script> element or open a comment.
+JSON_IN_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _citation(entry: Any) -> dict[str, Any] | None:
+    """One schema.org CreativeWork from the snapshot's formatted-reference entry."""
+    if isinstance(entry, str):
+        return {"@type": "CreativeWork", "name": entry}
+    if not isinstance(entry, dict):
+        return None
+    work: dict[str, Any] = {
+        "@type": "ScholarlyArticle",
+        "name": entry.get("title") or entry.get("text") or "",
+    }
+    journal = entry.get("journal") or entry.get("container-title")
+    if journal:
+        work["isPartOf"] = {"@type": "Periodical", "name": journal}
+    year = entry.get("year")
+    if year:
+        work["datePublished"] = str(year)
+    doi = entry.get("doi") or entry.get("DOI")
+    pmid = entry.get("pmid") or entry.get("PMID")
+    url = entry.get("url") or entry.get("URL")
+    same_as = [
+        *([f"https://doi.org/{doi}"] if doi else []),
+        *([f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"] if pmid else []),
+        *([url] if url else []),
+    ]
+    if same_as:
+        work["sameAs"] = same_as
+    return work
+
+
+def _person(request: HttpRequest, user: Any) -> dict[str, Any]:
+    person: dict[str, Any] = {"@type": "Person", "name": user.get_full_name() or user.username}
+    profile = getattr(user, "board_profile", None)
+    if profile is not None:
+        if profile.credentials:
+            person["honorificSuffix"] = profile.credentials
+        if profile.specialty:
+            person["jobTitle"] = profile.specialty
+        person["url"] = request.build_absolute_uri(profile.get_absolute_url())
+    return person
+
+
+def structured_data(
+    request: HttpRequest, article: Article, publication: Publication, reviewers: list[Any]
+) -> SafeString:
+    """The page's MedicalWebPage JSON-LD, escaped so no value can close the script element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "headline": publication.title,
+        "description": publication.summary,
+        "datePublished": getattr(article, "first_published_at", None) or publication.published_at,
+        "dateModified": publication.published_at,
+        "lastReviewed": publication.approved_at.date(),
+        "reviewedBy": [_person(request, user) for user in reviewers],
+        "citation": [c for c in map(_citation, publication.citations or []) if c],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(JSON_IN_SCRIPT_ESCAPES))  # noqa: S308 - escaped just above

@@ -1,0 +1,56 @@
+"""The sitemap: every live article (dated by its live publication) and the policy pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from articles.models import Article
+from editorial.models import EditorialPolicy
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self) -> QuerySet[Article]:
+        return (
+            Article.objects.live()
+            .select_related("current_publication")
+            .only("slug", "current_publication__published_at")
+            .order_by("-current_publication__published_at", "pk")
+        )
+
+    def lastmod(self, item: Article) -> datetime.datetime:
+        return item.current_publication.published_at
+
+
+class PolicySitemap(Sitemap):
+    changefreq = "yearly"
+    priority = 0.3
+
+    def items(self) -> QuerySet[EditorialPolicy]:
+        return EditorialPolicy.objects.in_effect()
+
+    def location(self, item: EditorialPolicy) -> str:
+        return item.get_absolute_url()
+
+    def lastmod(self, item: EditorialPolicy) -> datetime.date:
+        return item.effective_date
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self) -> list[str]:
+        return ["public:home", "editorial:policy", "editorial:board"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"articles": ArticleSitemap, "policies": PolicySitemap, "pages": PagesSitemap}
