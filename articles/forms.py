@@ -1,11 +1,70 @@
-"""Forms for the workflow actions that need input. Shared by the browser pages and the admin."""
+"""Forms for the browser pages and the workflow actions that need input.
+
+ApproveForm, RequestChangesForm, PublishForm and ArchiveForm are shared with the admin
+(articles.admin imports them by name): keep their field names.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from articles.models import Article, Audience
 
-class ApproveForm(forms.Form):
+
+class Form(forms.Form):
+    """Labels read exactly as written ("Title", not "Title:")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ArticleForm(Form):
+    """The editor: title, summary and body, over the revision the writer started from."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=Article._meta.get_field("title").max_length,
+        help_text="The clinical question the article answers.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "true"}),
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        help_text="Two or three sentences: the answer, for readers in a hurry.",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
+    )
+    body = forms.CharField(
+        label="Body",
+        required=False,
+        strip=False,
+        help_text="Markdown. Cite with markers such as [@pmid:12345678] or [@doi:10.1000/xyz].",
+        widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "body-input"}),
+    )
+    audience = forms.ChoiceField(label="Written for", choices=Audience.choices)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentForm(Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReferenceLookupForm(Form):
+    identifier = forms.CharField(
+        label="DOI or PMID",
+        max_length=300,
+        help_text="For example 10.2337/dc16-2042 or 27999003.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ApproveForm(Form):
     conflict_of_interest = forms.CharField(
         label="Conflict of interest",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -21,21 +80,28 @@ class ApproveForm(forms.Form):
         choices=(),
     )
 
-    def __init__(self, *args: object, warnings: list | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, warnings: list | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["acknowledged_warnings"].choices = [(w.code, w.message) for w in warnings or []]
-        if not warnings:
+        self.warnings = list(warnings or [])
+        self.fields["acknowledged_warnings"].choices = [(w.code, w.message) for w in self.warnings]
+        if not self.warnings:
             del self.fields["acknowledged_warnings"]
 
+    def clean_acknowledged_warnings(self) -> list[str]:
+        acknowledged = self.cleaned_data.get("acknowledged_warnings") or []
+        if len(set(acknowledged)) < len(self.warnings):
+            raise forms.ValidationError("Tick each warning to confirm you have read it.")
+        return acknowledged
 
-class RequestChangesForm(forms.Form):
+
+class RequestChangesForm(Form):
     comment = forms.CharField(
         label="What needs to change",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     at = forms.DateTimeField(
         label="Publish at",
         required=False,
@@ -45,5 +111,5 @@ class PublishForm(forms.Form):
     )
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,15 +1,29 @@
-"""The working pages: the author's desk and the board's queue."""
+"""The working pages: the author's desk, the board's queue and review page, publishing."""
 
 from django.urls import path
 
-from articles.views import desk, review
+from articles.views import desk, editor, history, references, review
 
 app_name = "articles"
 
 urlpatterns = [
     path("drafts/", desk.desk, name="desk"),
     path("drafts/new/", desk.new_article, name="new"),
+    path("drafts/preview/", desk.preview, name="preview"),
     path("drafts/<int:pk>/", desk.edit, name="edit"),
+    path("drafts/<int:pk>/history/", history.history, name="history"),
+    path("drafts/<int:pk>/references/add/", references.add_reference, name="add_reference"),
+    path("drafts/<int:pk>/submit/", desk.transition, {"action": "submit"}, name="submit"),
+    path("drafts/<int:pk>/withdraw/", desk.transition, {"action": "withdraw"}, name="withdraw"),
+    path("drafts/<int:pk>/resubmit/", desk.transition, {"action": "resubmit"}, name="resubmit"),
+    path("drafts/<int:pk>/revise/", desk.transition, {"action": "revise"}, name="revise"),
     path("review/", review.queue, name="queue"),
     path("review/<int:pk>/", review.review, name="review"),
+    path("review/<int:pk>/start/", review.start_review, name="start_review"),
+    path("review/<int:pk>/approve/", review.approve, name="approve"),
+    path("review/<int:pk>/request-changes/", review.request_changes, name="request_changes"),
+    path("review/<int:pk>/comment/", review.comment, name="comment"),
+    path("review/<int:pk>/publish/", editor.publish, name="publish"),
+    path("review/<int:pk>/archive/", editor.archive, name="archive"),
+    path("publishing/", editor.publishing, name="publishing"),
 ]

@@ -7,10 +7,22 @@ from editorial import roles
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    user = request.user
+    """The site's name and the person's roles, for the navigation of every page."""
+    user = getattr(request, "user", None)
+    is_author, is_board, is_editor = (
+        roles.is_author(user),
+        roles.is_board_member(user),
+        roles.is_editor(user),
+    )
+    labels = [
+        label
+        for label, held in (("Editor", is_editor), ("Board", is_board), ("Author", is_author))
+        if held
+    ]
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "is_author": roles.is_author(user),
-        "is_board_member": roles.is_board_member(user),
-        "is_editor": roles.is_editor(user),
+        "is_author": is_author,
+        "is_board_member": is_board,
+        "is_editor": is_editor,
+        "role_label": " · ".join(labels),
     }

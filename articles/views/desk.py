@@ -1,29 +1,243 @@
-"""The author's desk. (Foundation version; the browser-UI work replaces it.)"""
+"""The author's pages: the desk, the editor with its live preview, and the author's actions."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from typing import Any
 
-from articles import rules
-from articles.models import Article
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from articles import rules, workflow
+from articles.exceptions import EditConflict, WorkflowError
+from articles.forms import ArticleForm, CommentForm
+from articles.models import Article, Comment, ReviewRound, State
+from articles.views import common
+from articles.views.diff import content_diff
+
+AUTHOR_ACTIONS = ("submit", "withdraw", "resubmit", "revise")
+SECTIONS = (
+    ("Needs you", (State.DRAFT, State.CHANGES_REQUESTED)),
+    ("With the board", (State.SUBMITTED, State.UNDER_REVIEW)),
+    ("With the editors", (State.APPROVED,)),
+    ("Published", (State.PUBLISHED,)),
+    ("Archived", (State.ARCHIVED,)),
+)
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.written_by(request.user)
-    return render(request, "articles/desk.html", {"articles": articles})
+    common.require_writer(request.user)
+    policy = common.current_policy()
+    required = policy.required_approvals if policy else 1
+    articles = list(
+        common.with_round_progress(Article.objects.written_by(request.user))
+        .select_related("current_publication")
+        .order_by("-updated_at")
+    )
+    for article in articles:
+        article.waiting_on = common.waiting_on(article, required)
+    sections = [
+        {"title": title, "articles": [a for a in articles if a.state in states]}
+        for title, states in SECTIONS
+    ]
+    return render(
+        request,
+        "articles/desk.html",
+        {"sections": [s for s in sections if s["articles"]], "count": len(articles)},
+    )
 
 
 @login_required
 def new_article(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/desk.html", {"articles": []})
+    common.require_writer(request.user)
+    form = ArticleForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            article = workflow.create_article(
+                by=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                audience=data["audience"],
+            )
+        except WorkflowError as refused:
+            error = refused
+        else:
+            messages.success(request, "Draft saved. Keep writing, or submit it for review.")
+            return redirect(article.get_edit_url())
+    body = form["body"].value() or ""
+    rendered = common.render_body(body)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "articles/editor.html",
+        {
+            "form": form,
+            "error": error,
+            "rendered": rendered,
+            "unresolved": common.unresolved_markers(rendered),
+        },
+        status=status,
+    )
 
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
-    if not rules.may_view(article, request.user):
-        return render(request, "404.html", status=404)
-    return render(request, "articles/desk.html", {"articles": [article]})
+    article = common.article_for(request.user, pk)
+    if request.method != "POST":
+        form = ArticleForm(
+            initial={
+                "title": article.title,
+                "summary": article.summary,
+                "body": article.body,
+                "audience": article.audience,
+                "expected_revision": article.revision,
+            }
+        )
+        return _editor(request, article, form)
+    return _save(request, article)
+
+
+def _save(request: HttpRequest, article: Article) -> HttpResponse:
+    form = ArticleForm(request.POST)
+    action = request.POST.get("action", "save")
+    if not rules.may_edit(article, request.user):
+        raise PermissionDenied(rules.PERMISSION_MESSAGES["edit"])
+    if not form.is_valid():
+        return _editor(request, article, form, status=400)
+    if action == "preview":
+        return _editor(request, article, form)
+    data = form.cleaned_data
+    fields = ("title", "summary", "body", "audience")
+    changed = any(data[name] != getattr(article, name) for name in fields)
+    try:
+        if changed:
+            workflow.save_content(
+                article=article,
+                by=request.user,
+                expected_revision=data["expected_revision"] or 0,
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                audience=data["audience"],
+            )
+    except EditConflict as conflict:
+        kept = ArticleForm(
+            initial={
+                **conflict.submitted,
+                "audience": data["audience"],
+                "expected_revision": conflict.current_revision,
+            }
+        )
+        article.refresh_from_db()
+        return _editor(request, article, kept, conflict=conflict, status=409)
+    except WorkflowError as refused:
+        return _editor(request, article, form, error=refused, status=400)
+    if action in ("submit", "resubmit"):
+        try:
+            workflow.perform(action, article=article, by=request.user)
+        except WorkflowError as refused:
+            fresh = ArticleForm(initial={**data, "expected_revision": article.revision})
+            if changed:
+                messages.success(request, f"Draft saved (revision {article.revision}).")
+            return _editor(request, article, fresh, error=refused, status=400)
+        messages.success(
+            request,
+            f"Submitted for review (revision {article.revision}). The Medical Advisory Board "
+            "has been told; you can withdraw it until a reviewer starts.",
+        )
+        return redirect(article.get_edit_url())
+    if changed:
+        messages.success(request, f"Draft saved (revision {article.revision}).")
+    else:
+        messages.info(request, "Nothing had changed since the last save.")
+    return redirect(article.get_edit_url())
+
+
+def _editor(
+    request: HttpRequest,
+    article: Article,
+    form: ArticleForm,
+    *,
+    error: WorkflowError | None = None,
+    conflict: EditConflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    body = form["body"].value() or ""
+    rendered = common.render_body(body)
+    actions = [a for a in workflow.available_transitions(article, user) if a in AUTHOR_ACTIONS]
+    conflict_diff = None
+    if conflict is not None:
+        saved = {"title": article.title, "summary": article.summary, "body": article.body}
+        conflict_diff = content_diff(saved, conflict.submitted)
+    rounds = list(ReviewRound.objects.filter(article=article).prefetch_related("reviews__reviewer"))
+    context: dict[str, Any] = {
+        "article": article,
+        "form": form,
+        "editable": article.is_editable_by(user),
+        "rendered": rendered,
+        "unresolved": common.unresolved_markers(rendered),
+        "citations": article.citation_set.select_related("reference").order_by("number"),
+        "actions": actions,
+        "labels": workflow.ACTION_LABELS,
+        "error": error,
+        "conflict": conflict,
+        "conflict_diff": conflict_diff,
+        "rounds": rounds,
+        "comments": Comment.objects.filter(article=article).select_related("author"),
+        "comment_form": CommentForm(),
+        "may_review_page": rules.may_view(article, user) and _sees_review_page(user),
+    }
+    return render(request, "articles/editor.html", context, status=status)
+
+
+def _sees_review_page(user: Any) -> bool:
+    from editorial import roles
+
+    return roles.is_board_member(user) or roles.is_editor(user)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The renderer's output for the text being typed; htmx swaps it into the editor."""
+    common.require_writer(request.user)
+    rendered = common.render_body(request.POST.get("body", ""))
+    return render(
+        request,
+        "articles/includes/preview.html",
+        {
+            "rendered": rendered,
+            "unresolved": common.unresolved_markers(rendered),
+            "title": request.POST.get("title", ""),
+            "summary": request.POST.get("summary", ""),
+            "oob": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, withdraw, resubmit or revise, from a button that needs no other input."""
+    article = common.article_for(request.user, pk)
+    try:
+        workflow.perform(action, article=article, by=request.user)
+    except WorkflowError as refused:
+        common.report(request, refused)
+        return redirect(article.get_edit_url())
+    done = {
+        "submit": "Submitted for review. The Medical Advisory Board has been told.",
+        "resubmit": "Resubmitted for review. The Medical Advisory Board has been told.",
+        "withdraw": "Withdrawn: it is a draft again, and yours to edit.",
+        "revise": "A new revision is open as a draft; the published version stays live meanwhile.",
+    }
+    messages.success(request, done[action])
+    return redirect(article.get_edit_url())

@@ -1,20 +1,276 @@
-"""The board's queue. (Foundation version; the browser-UI work replaces it.)"""
+"""The board's pages: the queue, and the review page where decisions are made."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import datetime
+from typing import Any
 
-from articles.models import Article
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Max, OuterRef, Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from articles import checks, rendering, rules, workflow
+from articles.exceptions import WorkflowError
+from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, RequestChangesForm
+from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
+from articles.views import common
+from articles.views.diff import content_diff
+from editorial import roles
+from references.models import Citation
+
+RECENTLY_DECIDED_DAYS = 30
+RECENTLY_DECIDED_LIMIT = 20
+
+
+def _require_board_or_editor(user: Any) -> None:
+    if not (roles.is_board_member(user) or roles.is_editor(user)):
+        raise PermissionDenied("The review queue is for the Medical Advisory Board and editors.")
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/desk.html", {"articles": Article.objects.in_review()})
+    user = request.user
+    _require_board_or_editor(user)
+    policy = common.current_policy()
+    required = policy.required_approvals if policy else 1
+    open_round = ReviewRound.objects.filter(
+        article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
+    )
+    base = (
+        common.with_round_progress(Article.objects.all())
+        .annotate(
+            waiting_since=Max("rounds__opened_at", filter=Q(rounds__outcome="open")),
+            in_review_since=Max("rounds__started_at", filter=Q(rounds__outcome="open")),
+            i_wrote=Exists(
+                Article.authors.through.objects.filter(article=OuterRef("pk"), user=user)
+            )
+            | Exists(
+                WorkflowEvent.objects.filter(article=OuterRef("pk"), actor=user, transition="edit")
+            ),
+            mine=Exists(open_round.filter(started_by=user))
+            | Exists(
+                Review.objects.filter(
+                    round__article=OuterRef("pk"), round__outcome="open", reviewer=user
+                )
+            ),
+        )
+        .prefetch_related("authors")
+    )
+    waiting = list(base.awaiting_reviewer().order_by("waiting_since", "pk"))
+    in_review = list(base.in_review().order_by("in_review_since", "pk"))
+    today = timezone.localdate()
+    due = list(
+        base.review_due(today)
+        .select_related("current_publication")
+        .order_by("current_publication__next_review_due", "pk")
+    )
+    since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
+    decided = list(
+        ReviewRound.objects.filter(
+            outcome__in=[ReviewRound.Outcome.APPROVED, ReviewRound.Outcome.CHANGES_REQUESTED],
+            closed_at__gte=since,
+        )
+        .select_related("article")
+        .order_by("-closed_at")[:RECENTLY_DECIDED_LIMIT]
+    )
+    mine = [a for a in in_review if a.mine]
+    return render(
+        request,
+        "articles/queue.html",
+        {
+            "waiting": waiting,
+            "mine": mine,
+            "in_review": in_review,
+            "due": due,
+            "decided": decided,
+            "required": required,
+            "today": today,
+            "decided_days": RECENTLY_DECIDED_DAYS,
+        },
+    )
+
+
+def review_page(
+    request: HttpRequest, article: Article, *, status: int = 200, **forms: Form
+) -> HttpResponse:
+    """The review page; a refused decision re-renders it with the person's input kept."""
+    user = request.user
+    actions = set(workflow.available_transitions(article, user))
+    rounds = list(
+        ReviewRound.objects.filter(article=article)
+        .select_related("started_by")
+        .prefetch_related("reviews__reviewer")
+    )
+    current = rounds[0] if rounds else None
+    reviews = (
+        list(Review.objects.filter(round=current).select_related("reviewer")) if current else []
+    )
+    approvals = [
+        r
+        for r in reviews
+        if r.decision == Review.Decision.APPROVE and r.revision == current.revision
+    ]
+    policy = common.current_policy()
+    required = policy.required_approvals if policy else 1
+    already_approved = any(r.reviewer_id == user.pk for r in approvals)
+    warnings = checks.approval_warnings(article) if "approve" in actions else []
+    compare_label, compare_to = _comparison(article, rounds)
+    working = {"title": article.title, "summary": article.summary, "body": article.body}
+    context: dict[str, Any] = {
+        "article": article,
+        "rendered": rendering.render_article(article),
+        "actions": actions,
+        "labels": workflow.ACTION_LABELS,
+        "is_contributor": rules.is_contributor(article, user),
+        "current_round": current,
+        "rounds": rounds,
+        "reviews": reviews,
+        "approvals": approvals,
+        "required": required,
+        "already_approved": already_approved,
+        "compare_label": compare_label,
+        "diff": content_diff(compare_to, working) if compare_to is not None else None,
+        "citations": _with_age(
+            Citation.objects.filter(article=article).select_related("reference").order_by("number")
+        ),
+        "comments": Comment.objects.filter(article=article).select_related("author"),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(warnings=warnings),
+        "changes_form": forms.get("changes_form") or RequestChangesForm(),
+        "publish_form": forms.get("publish_form") or PublishForm(),
+        "archive_form": forms.get("archive_form") or ArchiveForm(),
+        "may_edit": rules.may_edit(article, user),
+    }
+    return render(request, "articles/review.html", context, status=status)
+
+
+def _with_age(citations: Any) -> list[Citation]:
+    this_year = timezone.localdate().year
+    found = list(citations)
+    for citation in found:
+        year = citation.reference.year
+        citation.age = this_year - year if year else None
+    return found
+
+
+def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, dict[str, str] | None]:
+    """What the working copy is compared with: the live publication, else the last round."""
+    publication = article.current_publication
+    if publication is not None:
+        record = common.historical_at(article, publication.revision)
+        when = timezone.localtime(publication.published_at).strftime("%B %-d, %Y")
+        label = f"the live publication (revision {publication.revision}, published {when})"
+        if record is not None:
+            return label, common.content_of(record)
+        return label, {"title": publication.title, "summary": publication.summary, "body": ""}
+    earlier = next((r for r in rounds if r.revision != article.revision), None)
+    if earlier is None:
+        return "", None
+    record = common.historical_at(article, earlier.revision)
+    return (
+        f"the revision reviewed in round {earlier.number} (revision {earlier.revision})",
+        common.content_of(record),
+    )
 
 
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
-    return render(request, "articles/desk.html", {"articles": [article]})
+    article = common.article_for(
+        request.user, pk, Article.objects.select_related("current_publication")
+    )
+    return review_page(request, article)
+
+
+def _done(request: HttpRequest, article: Article, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(article.get_review_url())
+
+
+@login_required
+@require_POST
+def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    article = common.article_for(request.user, pk)
+    name = "start_rereview" if article.state == State.PUBLISHED else "start_review"
+    try:
+        workflow.perform(name, article=article, by=request.user)
+    except WorkflowError as refused:
+        common.report(request, refused)
+        return redirect(article.get_review_url())
+    return _done(request, article, "Review started. Read it, then approve or request changes.")
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    article = common.article_for(
+        request.user, pk, Article.objects.select_related("current_publication")
+    )
+    warnings = checks.approval_warnings(article)
+    form = ApproveForm(request.POST, warnings=warnings)
+    if not form.is_valid():
+        return review_page(request, article, approve_form=form, status=400)
+    try:
+        workflow.approve(
+            article=article,
+            by=request.user,
+            conflict_of_interest=form.cleaned_data["conflict_of_interest"],
+            comment=form.cleaned_data["comment"],
+            acknowledged_warnings=form.cleaned_data.get("acknowledged_warnings", []),
+        )
+    except WorkflowError as refused:
+        form.add_error(None, refused.message)
+        for problem in refused.problems:
+            form.add_error(None, problem)
+        return review_page(request, article, approve_form=form, status=400)
+    if article.state == State.APPROVED:
+        return _done(request, article, "Approved. The quorum is met; an editor can publish it.")
+    return _done(request, article, "Your approval is recorded. It needs more approvals.")
+
+
+@login_required
+@require_POST
+def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    article = common.article_for(
+        request.user, pk, Article.objects.select_related("current_publication")
+    )
+    form = RequestChangesForm(request.POST)
+    if not form.is_valid():
+        return review_page(request, article, changes_form=form, status=400)
+    try:
+        workflow.request_changes(
+            article=article, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except WorkflowError as refused:
+        form.add_error(None, refused.message)
+        return review_page(request, article, changes_form=form, status=400)
+    return _done(request, article, "Changes requested. The authors have been told.")
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    article = common.article_for(
+        request.user, pk, Article.objects.select_related("current_publication")
+    )
+    form = CommentForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = article.get_review_url()
+    if form.is_valid():
+        try:
+            workflow.add_comment(article=article, by=request.user, body=form.cleaned_data["body"])
+        except WorkflowError as refused:
+            common.report(request, refused)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect(f"{back}#thread")
+    else:
+        messages.error(request, "Write something before adding a comment.")
+    return redirect(f"{back}#comment-form")
