@@ -519,8 +519,10 @@ def publish_due(
     for pk in list(Article.objects.due_for_publication(now).values_list("pk", flat=True)):
         try:
             with transaction.atomic():
+                # of=("self",): lock the article row only; PostgreSQL refuses FOR UPDATE on
+                # the nullable side of the outer join that select_related adds.
                 row = (
-                    Article.objects.select_for_update(skip_locked=True)
+                    Article.objects.select_for_update(skip_locked=True, of=("self",))
                     .due_for_publication(now)
                     .filter(pk=pk)
                     .select_related("publish_scheduled_by")
