@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from articles.rendering import render_markdown
-from articles.views.public import LIST_CACHE, cache_publicly
+from articles.views.public import LIST_CACHE, cache_publicly, render_public
 from editorial import roles
 from editorial.models import BoardProfile, EditorialPolicy
 
@@ -19,7 +19,7 @@ def policy(request: HttpRequest, version: int | None = None) -> HttpResponse:
         shown = current
     else:
         shown = get_object_or_404(EditorialPolicy, version=version)
-    response = render(
+    response = render_public(
         request,
         "editorial/policy.html",
         {
@@ -39,6 +39,6 @@ def board(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
-    response = render(request, "editorial/board.html", {"members": members})
+    response = render_public(request, "editorial/board.html", {"members": members})
     cache_publicly(request, response, **LIST_CACHE)
     return response

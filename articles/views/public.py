@@ -51,7 +51,22 @@ def _markup_fingerprint() -> str:
 MARKUP_FINGERPRINT = _markup_fingerprint()
 
 
-# --- caching headers -----------------------------------------------------------------------
+# --- rendering and caching headers ---------------------------------------------------------
+
+
+def render_public(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a reader-facing page that shared caches may store.
+
+    For anonymous readers the CSRF token is blanked: the layout would otherwise mint one
+    (a Set-Cookie and a different body on every request), which makes the page uncacheable
+    and not byte-stable. Public pages have no forms that POST for anonymous readers.
+    """
+    if not request.user.is_authenticated:
+        context = {**context, "csrf_token": ""}
+    return render(request, template, context, status=status)
+
 
 
 def cache_publicly(request: HttpRequest, response: HttpResponse, **directives: Any) -> None:
@@ -116,7 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
     publications = search_publications(query) if query else live_publications()
     page: Page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
-    response = render(request, "public/home.html", {"page": page, "query": query})
+    response = render_public(request, "public/home.html", {"page": page, "query": query})
     cache_publicly(request, response, **LIST_CACHE)
     return response
 
@@ -167,18 +182,18 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None or found.current_publication is None:
         raise Http404("No such article.")
     if found.state == State.ARCHIVED:
-        response = render(request, "public/gone.html", {"article": found}, status=410)
+        response = render_public(request, "public/gone.html", {"article": found}, status=410)
         cache_publicly(request, response, **ARTICLE_CACHE)
         return response
 
     publication = found.current_publication
     viewer = f"-u{request.user.pk}" if request.user.is_authenticated else ""
     etag = quote_etag(f"p{publication.pk}-{MARKUP_FINGERPRINT}{viewer}")
-    last_modified = publication.published_at.timestamp()
+    last_modified = int(publication.published_at.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         reviewers = _reviewers(publication)
-        response = render(
+        response = render_public(
             request,
             "public/article.html",
             {

@@ -1,0 +1,141 @@
+"""The live page is the publication snapshot: nothing changes it until the next publication."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles import workflow
+from articles.models import ImmutableError, Publication, ReviewRound
+from editorial.models import EditorialPolicy
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(policy, make_article):
+    return make_article("published")
+
+
+def page(client, article) -> bytes:
+    response = client.get(f"/articles/{article.slug}/")
+    assert response.status_code == 200
+    return response.content
+
+
+def test_publication_snapshot_holds_what_the_board_approved(live, reviewer):
+    publication = live.current_publication
+    assert publication.number == 1
+    assert publication.title == "What helps peripheral neuropathy?"
+    assert publication.summary == "Exercise and foot care."
+    assert '<a href="#ref-1">1</a>' in publication.body_html
+    assert 'id="ref-1"' in publication.references_html
+    assert publication.citations[0]["doi"] == "10.2337/dc16-2042"
+    assert publication.revision == live.revision
+    assert publication.policy.version == 1
+    assert publication.approvers.count() == 1
+    assert publication.published_by is not None
+
+
+def test_publication_cannot_be_edited(live):
+    publication = live.current_publication
+    publication.title = "Changed"
+    with pytest.raises(ImmutableError):
+        publication.save()
+    publication.refresh_from_db()
+    assert publication.title == "What helps peripheral neuropathy?"
+
+
+def test_editing_a_new_revision_leaves_the_live_page_byte_identical(client, live, author):
+    before = page(client, live)
+    workflow.revise(article=live, by=author)
+    workflow.save_content(
+        article=live,
+        by=author,
+        expected_revision=live.revision,
+        title="What else helps peripheral neuropathy?",
+        summary="A rewritten summary.",
+        body="## Rewritten\n\nNew claims [@pmid:27999003].",
+    )
+    workflow.submit(article=live, by=author)
+    assert page(client, live) == before
+
+
+def test_recititing_a_different_reference_leaves_the_live_page_byte_identical(
+    client, live, author
+):
+    before = page(client, live)
+    Reference.objects.create(
+        kind=Reference.Kind.RESEARCH,
+        key="newer2024",
+        title="A newer trial",
+        journal="Neurology",
+        year=2024,
+        retraction_status=Reference.RetractionStatus.OK,
+    )
+    workflow.revise(article=live, by=author)
+    workflow.save_content(
+        article=live,
+        by=author,
+        expected_revision=live.revision,
+        title=live.title,
+        summary=live.summary,
+        body="## From the Research\n\nA newer trial says so [@newer2024].",
+    )
+    assert page(client, live) == before
+
+
+def test_changing_the_cited_reference_leaves_the_live_page_byte_identical(
+    client, live, reference
+):
+    before = page(client, live)
+    reference.title = "A corrected title"
+    reference.retraction_status = Reference.RetractionStatus.RETRACTED
+    reference.save()
+    assert page(client, live) == before
+
+
+def test_a_re_review_in_progress_leaves_the_live_page_byte_identical(client, live, reviewer):
+    before = page(client, live)
+    workflow.start_rereview(article=live, by=reviewer)
+    assert page(client, live) == before
+
+
+def test_a_new_policy_leaves_the_live_page_linked_to_the_old_one(client, live):
+    EditorialPolicy.objects.create(
+        version=2, effective_date=live.current_publication.published_at.date(), body="New rules."
+    )
+    html = page(client, live).decode()
+    assert 'href="/editorial-policy/1/">View editorial policy' in html
+
+
+def test_the_next_publication_changes_the_live_page(
+    client, policy, live, author, reviewer, editor
+):
+    before = page(client, live)
+    workflow.revise(article=live, by=author)
+    workflow.save_content(
+        article=live,
+        by=author,
+        expected_revision=live.revision,
+        title="What else helps peripheral neuropathy?",
+        summary=live.summary,
+        body=live.body,
+    )
+    workflow.submit(article=live, by=author)
+    workflow.start_review(article=live, by=reviewer)
+    workflow.approve(article=live, by=reviewer, conflict_of_interest="none")
+    workflow.publish(article=live, by=editor)
+    after = page(client, live)
+    assert after != before
+    assert b"What else helps peripheral neuropathy?" in after
+    live.refresh_from_db()
+    assert live.current_publication.number == 2
+    assert Publication.objects.filter(article=live).count() == 2
+
+
+def test_publication_records_the_round_the_board_approved(live):
+    publication = live.current_publication
+    assert publication.review_round.outcome == ReviewRound.Outcome.APPROVED
+    assert publication.review_round.revision == publication.revision
+    assert publication.approved_at == publication.review_round.closed_at
