@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_htmx",
+    "django_fsm",  # its admin templates (transition buttons)
     "simple_history",
     "editorial",
     # references before articles: Article's citation history needs the Citation model loaded.
