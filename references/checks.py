@@ -1,23 +1,111 @@
-"""Citation and evidence conditions on the workflow (see articles.checks)."""
+"""Citation and evidence conditions on the workflow (see articles.checks).
+
+The checks read the article's citation rows, the ones the renderer numbers and a publication
+would show, so what is checked is what readers get:
+
+- submit / resubmit: at least one cited reference; every marker resolves (each unresolved key
+  named); no cited reference is retracted (each named).
+- approve: no cited reference is retracted (a reference can be retracted while the article
+  waits in the queue: ``check_references`` updates the library).
+- approve also needs every evidence warning acknowledged by its ``code``: a reference with an
+  expression of concern, a correction, or not yet checked for retraction. Codes are
+  ``"<status>:<reference pk>"``, stable across requests, and change if the status changes, so
+  an acknowledgement of "corrected" does not cover a later "concern".
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from references.citations import cited_keys, match_keys, resolve
+from references.models import Citation, Reference
 
 if TYPE_CHECKING:
     from articles.checks import Check, EvidenceWarning
     from articles.models import Article
 
+Status = Reference.RetractionStatus
+
+
+def _rows(article: Article) -> list[Citation]:
+    return list(
+        Citation.objects.filter(article_id=article.pk).select_related("reference").order_by("number")
+    )
+
+
+def _name(row: Citation) -> str:
+    title = row.reference.title
+    if len(title) > 120:
+        title = title[:119] + "…"
+    year = f" ({row.reference.year})" if row.reference.year else ""
+    return f"reference {row.number}, “{title}”{year}"
+
 
 def cites_a_reference(article: Article) -> list[str]:
-    if article.cited_references.exists():
+    if Citation.objects.filter(article_id=article.pk).exists():
         return []
     return ["The article must cite at least one reference (add a marker such as [@pmid:12345678])."]
 
 
-SUBMISSION_CHECKS: list[Check] = [cites_a_reference]
-APPROVAL_CHECKS: list[Check] = []
+def markers_resolve(article: Article) -> list[str]:
+    """Every marker in the body names a reference among the article's citation rows."""
+    keys = cited_keys(article.body)
+    if not keys:
+        return []
+    found = match_keys(keys, [row.reference for row in _rows(article)])
+    missing = [key for key in keys if key not in found]
+    if not missing:
+        return []
+    in_library_now = resolve(missing)
+    problems = []
+    for key in missing:
+        if key in in_library_now:
+            problems.append(
+                f"The citation [@{key}] is in the library now but was added after this draft "
+                "was last saved: save the draft again so it is numbered."
+            )
+        else:
+            problems.append(
+                f"The citation [@{key}] matches no reference in the library: add the reference "
+                "(“Add reference”) or correct the marker."
+            )
+    return problems
+
+
+def no_retracted_references(article: Article) -> list[str]:
+    return [
+        f"Cited {_name(row)} has been retracted: remove or replace it."
+        for row in _rows(article)
+        if row.reference.retraction_status == Status.RETRACTED
+    ]
+
+
+SUBMISSION_CHECKS: list[Check] = [cites_a_reference, markers_resolve, no_retracted_references]
+APPROVAL_CHECKS: list[Check] = [no_retracted_references]
+
+WARNING_TEXT = {
+    Status.CONCERN: "has an expression of concern from its publisher",
+    Status.CORRECTED: "has been corrected since publication; check that the cited finding stands",
+    Status.UNCHECKED: "has not yet been checked for retractions or corrections",
+}
 
 
 def evidence_warnings(article: Article) -> list[EvidenceWarning]:
-    return []
+    from articles.checks import EvidenceWarning
+
+    warnings = []
+    for row in _rows(article):
+        status = row.reference.retraction_status
+        text = WARNING_TEXT.get(status)
+        if text:
+            warnings.append(
+                EvidenceWarning(
+                    code=warning_code(row.reference),
+                    message=f"Cited {_name(row)} {text}.",
+                )
+            )
+    return warnings
+
+
+def warning_code(reference: Any) -> str:
+    return f"{reference.retraction_status}:{reference.pk}"

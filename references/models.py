@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from references.identifiers import InvalidIdentifier, clean_text, normalize_doi, normalize_pmid
 
 
 class Reference(models.Model):
@@ -35,9 +41,23 @@ class Reference(models.Model):
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=50, blank=True)
     pages = models.CharField(max_length=50, blank=True)
-    doi = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    pmid = models.CharField(max_length=20, null=True, blank=True, unique=True)
-    url = models.URLField(max_length=1000, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Stored lower-case without https://doi.org/, e.g. 10.2337/dc16-2042.",
+    )
+    pmid = models.CharField(
+        "PMID", max_length=20, null=True, blank=True, unique=True, help_text="Digits only."
+    )
+    url = models.URLField(
+        max_length=1000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="A web address (http or https), e.g. for a guideline without a DOI.",
+    )
     publisher = models.CharField(
         max_length=300, blank=True, help_text="Issuing body, for guidelines."
     )
@@ -61,6 +81,43 @@ class Reference(models.Model):
     def __str__(self) -> str:
         year = f" ({self.year})" if self.year else ""
         return f"{self.title}{year}"
+
+    def normalize(self) -> None:
+        """DOI lower-cased without resolver prefix, PMID digits, empty identifiers as NULL.
+
+        Raises InvalidIdentifier for a DOI or PMID that cannot be normalised.
+        """
+        self.key = clean_text(self.key).lower()
+        self.title = " ".join((self.title or "").split())
+        self.doi = normalize_doi(self.doi) if clean_text(self.doi or "") else None
+        self.pmid = normalize_pmid(self.pmid) if clean_text(self.pmid or "") else None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name, normalize in (("doi", normalize_doi), ("pmid", normalize_pmid)):
+            value = getattr(self, name)
+            if value is None or not clean_text(value):
+                setattr(self, name, None)
+                continue
+            try:
+                setattr(self, name, normalize(value))
+            except InvalidIdentifier as error:
+                errors[name] = str(error)
+        self.key = clean_text(self.key).lower()
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.normalize()
+        super().save(*args, **kwargs)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
 
 class Citation(models.Model):
