@@ -120,7 +120,9 @@ def render_article(article: Article) -> RenderedArticle:
     from references.models import Citation
 
     rows = list(
-        Citation.objects.filter(article_id=article.pk).select_related("reference").order_by("number")
+        Citation.objects.filter(article_id=article.pk)
+        .select_related("reference")
+        .order_by("number")
     )
     return _render_with_rows(article.body, rows)
 
@@ -286,7 +288,9 @@ def citation_data(number: int, reference: Any) -> dict[str, Any]:
         "pmid": reference.pmid or "",
         "url": _safe_url(reference.url),
         "doi_url": f"https://doi.org/{reference.doi}" if reference.doi else "",
-        "pubmed_url": f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/" if reference.pmid else "",
+        "pubmed_url": f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
+        if reference.pmid
+        else "",
         "publisher": reference.publisher,
         "retraction_status": reference.retraction_status,
         "text": citation_text(reference),
@@ -297,8 +301,12 @@ def reference_entry_html(number: int, reference: Any) -> str:
     esc = html.escape
     parts = [f'<span class="reference-kind">{esc(reference.get_kind_display())}</span> ']
     if reference.authors.strip():
-        parts.append(f'<span class="reference-authors">{esc(reference.authors.strip().rstrip("."))}.</span> ')
-    parts.append(f'<cite class="reference-title">{esc(reference.title.strip().rstrip("."))}.</cite> ')
+        parts.append(
+            f'<span class="reference-authors">{esc(reference.authors.strip().rstrip("."))}.</span> '
+        )
+    parts.append(
+        f'<cite class="reference-title">{esc(reference.title.strip().rstrip("."))}.</cite> '
+    )
     source = source_line(reference)
     if source:
         parts.append(f'<span class="reference-source">{esc(source)}.</span> ')

@@ -29,7 +29,9 @@ Status = Reference.RetractionStatus
 
 def _rows(article: Article) -> list[Citation]:
     return list(
-        Citation.objects.filter(article_id=article.pk).select_related("reference").order_by("number")
+        Citation.objects.filter(article_id=article.pk)
+        .select_related("reference")
+        .order_by("number")
     )
 
 

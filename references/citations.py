@@ -197,7 +197,9 @@ def sync_citations(article: Article) -> list[str]:
     keys = cited_keys(article.body)
     found = resolve(keys)
     rows = [
-        Citation(article=article, reference=entry.reference, number=entry.number, marker=entry.marker)
+        Citation(
+            article=article, reference=entry.reference, number=entry.number, marker=entry.marker
+        )
         for entry in number_references(keys, found)
     ]
     with transaction.atomic():

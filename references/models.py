@@ -82,6 +82,10 @@ class Reference(models.Model):
         year = f" ({self.year})" if self.year else ""
         return f"{self.title}{year}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.normalize()
+        super().save(*args, **kwargs)
+
     def normalize(self) -> None:
         """DOI lower-cased without resolver prefix, PMID digits, empty identifiers as NULL.
 
@@ -106,10 +110,6 @@ class Reference(models.Model):
         self.key = clean_text(self.key).lower()
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.normalize()
-        super().save(*args, **kwargs)
 
     @property
     def doi_url(self) -> str:
