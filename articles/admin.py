@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django_fsm.admin import FSMAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles import workflow
 from articles.exceptions import WorkflowError
@@ -25,6 +24,7 @@ from articles.models import (
     ReviewRound,
     WorkflowEvent,
 )
+from editorial.admin_history import ReadOnlyHistoryAdmin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience")
 
@@ -91,7 +91,7 @@ class WorkflowEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     form = ArticleAdminForm
     fsm_fields = ["state"]
     list_display = ["title", "state", "audience", "revision", "live_since", "updated_at"]
@@ -239,7 +239,7 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class PublicationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "title",
         "number",

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from editorial.admin_history import ReadOnlyHistoryAdmin
 from editorial.models import BoardProfile, EditorialPolicy
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(SimpleHistoryAdmin):
+class EditorialPolicyAdmin(ReadOnlyHistoryAdmin):
     list_display = ["version", "effective_date", "required_approvals", "review_interval_months"]
     search_fields = ["body"]
     date_hierarchy = "effective_date"
@@ -31,7 +31,7 @@ class EditorialPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardProfile)
-class BoardProfileAdmin(SimpleHistoryAdmin):
+class BoardProfileAdmin(ReadOnlyHistoryAdmin):
     list_display = ["display_name", "credentials", "specialty", "updated_at"]
     search_fields = [
         "user__first_name",
@@ -59,6 +59,19 @@ class EditorialUserAdmin(UserAdmin):
     inlines = [BoardProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_active"]
+
+    # Editors manage people and board membership, but only a superuser grants superuser
+    # status or raw permissions, or touches a superuser's account.
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 admin.site.site_header = "Editorial administration"

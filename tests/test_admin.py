@@ -230,3 +230,46 @@ def test_people_without_staff_status_cannot_open_the_admin(
     response = client.get(change_url(article))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_old_version_cannot_be_restored_from_the_admin_history(
+    client: Any, make_article: Any, author: Any, editor: Any
+) -> None:
+    article = make_article(body="First words [@pmid:27999003].")
+    workflow.save_content(
+        article=article,
+        by=author,
+        expected_revision=article.revision,
+        title=article.title,
+        summary=article.summary,
+        body="Second words [@pmid:27999003].",
+    )
+    oldest = article.history.order_by("history_id").first()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, oldest.history_id])
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"body": "First words.", "title": article.title}).status_code == 403
+    article.refresh_from_db()
+    assert article.body == "Second words [@pmid:27999003]."
+
+
+def test_an_editor_cannot_make_anyone_a_superuser(client: Any, editor: Any, outsider: Any) -> None:
+    client.force_login(editor)
+    url = reverse("admin:auth_user_change", args=[outsider.pk])
+    form = client.get(url).context["adminform"].form
+    assert "is_superuser" not in form.fields
+    assert "user_permissions" not in form.fields
+
+
+def test_an_editor_cannot_change_a_superusers_account(client: Any, editor: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    boss = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-123456789")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[boss.pk]), {"username": "hijacked"}
+    )
+    assert response.status_code == 403
+    boss.refresh_from_db()
+    assert boss.username == "boss"
