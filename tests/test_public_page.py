@@ -88,9 +88,7 @@ def test_review_steps_mark_approved_as_reached(client, published):
     assert '<li class="step done" aria-current="step">Approved</li>' in html
 
 
-def test_reviewed_by_names_the_approver_with_credentials_and_links_to_the_board(
-    client, published
-):
+def test_reviewed_by_names_the_approver_with_credentials_and_links_to_the_board(client, published):
     html = page_of(client, published).content.decode()
     assert '<a href="/board/#rosa-lind">Rosa Lind, MD</a>' in html
 
@@ -168,9 +166,7 @@ def test_matching_etag_gets_304_with_no_body(client, published):
 
 def test_matching_last_modified_gets_304(client, published):
     last_modified = page_of(client, published)["Last-Modified"]
-    again = client.get(
-        f"/articles/{published.slug}/", headers={"if-modified-since": last_modified}
-    )
+    again = client.get(f"/articles/{published.slug}/", headers={"if-modified-since": last_modified})
     assert again.status_code == 304
 
 

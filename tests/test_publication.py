@@ -61,9 +61,7 @@ def test_editing_a_new_revision_leaves_the_live_page_byte_identical(client, live
     assert page(client, live) == before
 
 
-def test_recititing_a_different_reference_leaves_the_live_page_byte_identical(
-    client, live, author
-):
+def test_recititing_a_different_reference_leaves_the_live_page_byte_identical(client, live, author):
     before = page(client, live)
     Reference.objects.create(
         kind=Reference.Kind.RESEARCH,
@@ -85,9 +83,7 @@ def test_recititing_a_different_reference_leaves_the_live_page_byte_identical(
     assert page(client, live) == before
 
 
-def test_changing_the_cited_reference_leaves_the_live_page_byte_identical(
-    client, live, reference
-):
+def test_changing_the_cited_reference_leaves_the_live_page_byte_identical(client, live, reference):
     before = page(client, live)
     reference.title = "A corrected title"
     reference.retraction_status = Reference.RetractionStatus.RETRACTED
@@ -109,9 +105,7 @@ def test_a_new_policy_leaves_the_live_page_linked_to_the_old_one(client, live):
     assert 'href="/editorial-policy/1/">View editorial policy' in html
 
 
-def test_the_next_publication_changes_the_live_page(
-    client, policy, live, author, reviewer, editor
-):
+def test_the_next_publication_changes_the_live_page(client, policy, live, author, reviewer, editor):
     before = page(client, live)
     workflow.revise(article=live, by=author)
     workflow.save_content(

@@ -45,9 +45,7 @@ def test_next_review_due_is_approval_plus_the_policy_interval(overdue):
     assert overdue.current_publication.next_review_due == datetime.date(2026, 3, 19)
 
 
-def test_interval_comes_from_the_policy_the_round_was_approved_under(
-    make_article, editor, policy
-):
+def test_interval_comes_from_the_policy_the_round_was_approved_under(make_article, editor, policy):
     EditorialPolicy.objects.filter(pk=policy.pk).update(review_interval_months=6)
     article = publish_approved_on(
         make_article("approved"),

@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def schedule(article, editor, *, minutes_ago: int = 5):
     """Schedule for a minute from now, then pretend that time has passed."""
-    workflow.publish(
-        article=article, by=editor, at=timezone.now() + datetime.timedelta(minutes=1)
-    )
+    workflow.publish(article=article, by=editor, at=timezone.now() + datetime.timedelta(minutes=1))
     Article.objects.filter(pk=article.pk).update(
         publish_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
     )

@@ -1,0 +1,87 @@
+"""Query budgets for the public pages (no timings here: the benchmark lives in bench/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles import workflow
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def heavy(policy, make_article, author, reviewer, second_reviewer, editor):
+    """Published three times, citing 30 references, approved by two board members."""
+    keys = []
+    for n in range(30):
+        Reference.objects.create(
+            key=f"ref{n}",
+            title=f"Trial number {n}",
+            journal="Neurology",
+            year=2000 + n % 25,
+            retraction_status=Reference.RetractionStatus.OK,
+        )
+        keys.append(f"@ref{n}")
+    body = "## From the Research\n\n" + "\n\n".join(
+        f"Finding {n} [{key}]." for n, key in enumerate(keys)
+    )
+    article = make_article("published", body=body)
+    for cycle in range(2):
+        workflow.revise(article=article, by=author)
+        workflow.save_content(
+            article=article,
+            by=author,
+            expected_revision=article.revision,
+            title=article.title,
+            summary=f"Revision {cycle}.",
+            body=body,
+        )
+        workflow.submit(article=article, by=author)
+        workflow.start_review(article=article, by=reviewer)
+        workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
+        if article.state != "approved":
+            workflow.approve(article=article, by=second_reviewer, conflict_of_interest="none")
+        workflow.publish(article=article, by=editor)
+    article.refresh_from_db()
+    return article
+
+
+def test_article_page_costs_two_queries_whatever_it_cites(
+    client, heavy, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        response = client.get(f"/articles/{heavy.slug}/")
+    assert response.status_code == 200
+    assert response.content.count(b'<sup class="citation">') == 30
+    assert heavy.current_publication.number == 3
+
+
+def test_not_modified_answer_costs_one_query(client, heavy, django_assert_max_num_queries):
+    etag = client.get(f"/articles/{heavy.slug}/")["ETag"]
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/articles/{heavy.slug}/", headers={"if-none-match": etag})
+    assert response.status_code == 304
+
+
+def test_gone_and_not_found_cost_one_query(client, heavy, editor, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        assert client.get("/articles/nothing-here/").status_code == 404
+    workflow.archive(article=heavy, by=editor, reason="Superseded.")
+    with django_assert_max_num_queries(1):
+        assert client.get(f"/articles/{heavy.slug}/").status_code == 410
+
+
+def test_list_search_feed_and_sitemap_do_not_grow_with_articles(
+    client, policy, make_article, django_assert_max_num_queries
+):
+    for n in range(6):
+        make_article("published", title=f"Question {n}?")
+    with django_assert_max_num_queries(2):  # the count and the page
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/?q=question").status_code == 200
+    with django_assert_max_num_queries(1):
+        assert client.get("/feed/").status_code == 200
+    with django_assert_max_num_queries(4):  # count and page for articles and for policies
+        assert client.get("/sitemap.xml").status_code == 200
