@@ -55,15 +55,6 @@ class CommentForm(Form):
     )
 
 
-class ReferenceLookupForm(Form):
-    identifier = forms.CharField(
-        label="DOI or PMID",
-        max_length=300,
-        help_text="For example 10.2337/dc16-2042 or 27999003.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-
 class ApproveForm(Form):
     conflict_of_interest = forms.CharField(
         label="Conflict of interest",

@@ -1,7 +1,8 @@
 """Workflow emails. Each is called after the transaction commits, with the article's id.
 
 Templates: templates/emails/<name>_subject.txt, <name>.txt and <name>.html, each given
-`article`, `url` (where the recipient acts) and `site_name`.
+`article`, `url` (where the recipient acts), `site_name`, `authors` (names) and whatever the
+email adds (`review`: the decision behind it; `publication`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,20 @@ def _emails(users: Iterable[Any]) -> list[str]:
     return sorted({u.email for u in users if u.email and u.is_active})
 
 
-def _send(name: str, *, article: Any, recipients: list[str], path: str) -> None:
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _send(name: str, *, article: Any, recipients: list[str], path: str, **extra: Any) -> None:
     if not recipients:
         return
-    context = {"article": article, "url": settings.SITE_URL + path, "site_name": settings.SITE_NAME}
+    context = {
+        "article": article,
+        "url": settings.SITE_URL + path,
+        "site_name": settings.SITE_NAME,
+        "authors": ", ".join(_name(u) for u in article.authors.all()),
+        **extra,
+    }
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -59,23 +70,46 @@ def submitted(article_id: int) -> None:
     )
 
 
+def _latest_review(article: Any, decision: str) -> Any:
+    from articles.models import Review
+
+    return (
+        Review.objects.filter(round__article=article, decision=decision)
+        .select_related("reviewer")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def changes_requested(article_id: int) -> None:
+    """To the authors, with the reviewer's comment, linking to the editor."""
     article = _article(article_id)
+    review = _latest_review(article, "request_changes")
     _send(
         "changes_requested",
         article=article,
         recipients=_emails(article.authors.all()),
         path=article.get_edit_url(),
+        review=review,
+        reviewer=_name(review.reviewer) if review else "A board member",
     )
 
 
 def approved(article_id: int) -> None:
+    """To the authors and the editors, who publish it."""
     article = _article(article_id)
+    editors = get_user_model().objects.filter(groups__name=roles.EDITORS, is_active=True)
     _send(
         "approved",
         article=article,
         recipients=_emails(article.authors.all()),
         path=article.get_edit_url(),
+    )
+    _send(
+        "ready_to_publish",
+        article=article,
+        recipients=_emails(u for u in editors if u not in article.authors.all()),
+        path=article.get_review_url(),
     )
 
 
@@ -89,4 +123,5 @@ def published(article_id: int) -> None:
         article=article,
         recipients=_emails([*article.authors.all(), *approvers]),
         path=article.get_absolute_url(),
+        publication=publication,
     )

@@ -17,6 +17,7 @@ from articles.forms import ArticleForm, CommentForm
 from articles.models import Article, Comment, ReviewRound, State
 from articles.views import common
 from articles.views.diff import content_diff
+from references.forms import ReferenceLookupForm
 
 AUTHOR_ACTIONS = ("submit", "withdraw", "resubmit", "revise")
 SECTIONS = (
@@ -192,7 +193,8 @@ def _editor(
         "conflict_diff": conflict_diff,
         "rounds": rounds,
         "comments": Comment.objects.filter(article=article).select_related("author"),
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm(auto_id="comment-%s"),
+        "lookup_form": ReferenceLookupForm(prefix="lookup", label_suffix=""),
         "may_review_page": rules.may_view(article, user) and _sees_review_page(user),
     }
     return render(request, "articles/editor.html", context, status=status)

@@ -25,18 +25,42 @@ def tokens(text: str) -> list[str]:
 
 
 def word_diff(old: str, new: str) -> SafeString:
-    """Every token escaped; removed runs in <del>, added runs in <ins>."""
+    """Every token escaped; removed runs in <del>, added runs in <ins>.
+
+    A space between two changed words joins them into one change, so "every day" →
+    "most days" reads as one replacement rather than two.
+    """
     a, b = tokens(old), tokens(new)
-    parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(a[a1:a2])))
+    chunks = [
+        (op == "equal", "".join(a[a1:a2]), "".join(b[b1:b2]))
+        for op, a1, a2, b1, b2 in matcher.get_opcodes()
+    ]
+    merged: list[list] = []
+    for index, (same, removed, added) in enumerate(chunks):
+        between_changes = (
+            same
+            and not removed.strip()
+            and 0 < index < len(chunks) - 1
+            and not chunks[index - 1][0]
+            and not chunks[index + 1][0]
+        )
+        if same and not between_changes:
+            merged.append([True, removed, added])
+        elif merged and not merged[-1][0]:
+            merged[-1][1] += removed
+            merged[-1][2] += added
+        else:
+            merged.append([False, removed, added])
+    parts: list[str] = []
+    for same, removed, added in merged:
+        if same:
+            parts.append(escape(removed))
             continue
-        if op in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(a[a1:a2]))}</del>")
-        if op in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(b[b1:b2]))}</ins>")
+        if removed:
+            parts.append(f"<del>{escape(removed)}</del>")
+        if added:
+            parts.append(f"<ins>{escape(added)}</ins>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 

@@ -15,7 +15,7 @@ from articles.exceptions import WorkflowError
 from articles.forms import ArchiveForm, PublishForm
 from articles.models import Article, State
 from articles.views import common
-from articles.views.review import review_page
+from articles.views.review import ARCHIVE_IDS, PUBLISH_IDS, not_offered, review_page
 from editorial import roles
 
 RECENTLY_PUBLISHED = 15
@@ -54,7 +54,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
         request.user, pk, Article.objects.select_related("current_publication")
     )
-    form = PublishForm(request.POST)
+    refused = not_offered(article, request.user, "publish")
+    if refused is not None:
+        return review_page(request, article, refused=refused, status=400)
+    form = PublishForm(request.POST, auto_id=PUBLISH_IDS)
     if not form.is_valid():
         return review_page(request, article, publish_form=form, status=400)
     at = form.cleaned_data["at"]
@@ -63,8 +66,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.publish(article=article, by=request.user, at=at)
     except WorkflowError as refused:
-        form.add_error(None, refused.message)
-        return review_page(request, article, publish_form=form, status=400)
+        return review_page(request, article, publish_form=form, refused=refused, status=400)
     if at is not None:
         when = timezone.localtime(at).strftime("%B %-d, %Y at %H:%M %Z")
         messages.success(request, f"Scheduled: “{article.title}” goes live on {when}.")
@@ -79,13 +81,15 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
         request.user, pk, Article.objects.select_related("current_publication")
     )
-    form = ArchiveForm(request.POST)
+    refused = not_offered(article, request.user, "archive")
+    if refused is not None:
+        return review_page(request, article, refused=refused, status=400)
+    form = ArchiveForm(request.POST, auto_id=ARCHIVE_IDS)
     if not form.is_valid():
         return review_page(request, article, archive_form=form, status=400)
     try:
         workflow.archive(article=article, by=request.user, reason=form.cleaned_data["reason"])
     except WorkflowError as refused:
-        form.add_error(None, refused.message)
-        return review_page(request, article, archive_form=form, status=400)
+        return review_page(request, article, archive_form=form, refused=refused, status=400)
     messages.success(request, f"Archived: “{article.title}” is no longer shown to readers.")
     return redirect(article.get_review_url())

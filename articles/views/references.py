@@ -10,8 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from articles import rules
-from articles.forms import ReferenceLookupForm
 from articles.views import common
+from references.forms import ReferenceForm, ReferenceLookupForm
+from references.lookup import ReferenceLookupError, lookup_reference
+
+SOURCES = {
+    "library": "Already in the library",
+    "crossref": "Added to the library from Crossref",
+    "pubmed": "Added to the library from PubMed",
+}
 
 
 def marker_for(reference: Any) -> str:
@@ -25,36 +32,36 @@ def marker_for(reference: Any) -> str:
     return ""
 
 
-def _reference_form(*args: Any, **kwargs: Any) -> Any:
-    from references.forms import ReferenceForm
-
-    return ReferenceForm(*args, **kwargs)
-
-
 @login_required
 def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(request.user, pk)
     if not rules.may_edit(article, request.user):
         raise PermissionDenied("Only an author of this article or an editor can add references.")
-    lookup_form = ReferenceLookupForm(prefix="lookup")
-    manual_form = _reference_form(prefix="manual")
-    added, error, status = None, None, 200
+    lookup_form = ReferenceLookupForm(prefix="lookup", label_suffix="")
+    manual_form = ReferenceForm(prefix="manual", label_suffix="")
+    added, source, error, status = None, "", None, 200
     if request.method == "POST" and "lookup-identifier" in request.POST:
-        lookup_form = ReferenceLookupForm(request.POST, prefix="lookup")
+        lookup_form = ReferenceLookupForm(request.POST, prefix="lookup", label_suffix="")
         if lookup_form.is_valid():
-            added, error = _look_up(lookup_form.cleaned_data["identifier"])
+            try:
+                found = lookup_reference(lookup_form.cleaned_data["identifier"])
+            except ReferenceLookupError as refused:
+                error = str(refused)
+            else:
+                added, source = found.reference, SOURCES.get(found.source, "")
         status = 200 if added else 400
     elif request.method == "POST":
-        manual_form = _reference_form(request.POST, prefix="manual")
+        manual_form = ReferenceForm(request.POST, prefix="manual", label_suffix="")
         if manual_form.is_valid():
-            added = manual_form.save()
-            manual_form = _reference_form(prefix="manual")
+            added, source = manual_form.save(), "Added to the library"
+            manual_form = ReferenceForm(prefix="manual", label_suffix="")
         status = 200 if added else 400
     context = {
         "article": article,
         "lookup_form": lookup_form,
         "manual_form": manual_form,
         "added": added,
+        "source": source,
         "marker": marker_for(added) if added else "",
         "error": error,
     }
@@ -63,15 +70,3 @@ def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # htmx swaps only 2xx answers; the partial carries its own errors.
     return render(request, template, context, status=200 if request.htmx else status)
-
-
-def _look_up(identifier: str) -> tuple[Any, str | None]:
-    from references import lookup
-
-    try:
-        return lookup.lookup_reference(identifier), None
-    except Exception as error:  # The look-up's domain error carries a human message.
-        message = getattr(error, "message", None) or str(error)
-        if not isinstance(error, getattr(lookup, "LookupError", ())) and not message:
-            raise
-        return None, message

@@ -97,10 +97,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Several forms share a page: each gets its own element ids.
+APPROVE_IDS, CHANGES_IDS = "approve-%s", "changes-%s"
+PUBLISH_IDS, ARCHIVE_IDS = "publish-%s", "archive-%s"
+
+
 def review_page(
-    request: HttpRequest, article: Article, *, status: int = 200, **forms: Form
+    request: HttpRequest,
+    article: Article,
+    *,
+    status: int = 200,
+    refused: WorkflowError | None = None,
+    **forms: Form,
 ) -> HttpResponse:
-    """The review page; a refused decision re-renders it with the person's input kept."""
+    """The review page; a refused decision re-renders it with the reason and the input kept."""
     user = request.user
     actions = set(workflow.available_transitions(article, user))
     rounds = list(
@@ -141,11 +151,13 @@ def review_page(
             Citation.objects.filter(article=article).select_related("reference").order_by("number")
         ),
         "comments": Comment.objects.filter(article=article).select_related("author"),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "approve_form": forms.get("approve_form") or ApproveForm(warnings=warnings),
-        "changes_form": forms.get("changes_form") or RequestChangesForm(),
-        "publish_form": forms.get("publish_form") or PublishForm(),
-        "archive_form": forms.get("archive_form") or ArchiveForm(),
+        "comment_form": CommentForm(auto_id="comment-%s"),
+        "approve_form": forms.get("approve_form")
+        or ApproveForm(warnings=warnings, auto_id=APPROVE_IDS),
+        "changes_form": forms.get("changes_form") or RequestChangesForm(auto_id=CHANGES_IDS),
+        "publish_form": forms.get("publish_form") or PublishForm(auto_id=PUBLISH_IDS),
+        "archive_form": forms.get("archive_form") or ArchiveForm(auto_id=ARCHIVE_IDS),
+        "refused": refused,
         "may_edit": rules.may_edit(article, user),
     }
     return render(request, "articles/review.html", context, status=status)
@@ -188,6 +200,22 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return review_page(request, article)
 
 
+def not_offered(article: Article, user: Any, action: str) -> WorkflowError | None:
+    """Why an action is not offered to this person now, before reading the form.
+
+    A crafted POST for an action the page does not offer gets the same message the workflow
+    would give, instead of complaints about a form the person never saw.
+    """
+    if action in workflow.available_transitions(article, user):
+        return None
+    if any(t.name == action for t in article.get_available_state_transitions()):
+        return WorkflowError(rules.PERMISSION_MESSAGES[action])
+    return WorkflowError(
+        f"“{article.title}” is {article.get_state_display().lower()}, so "
+        f"“{workflow.ACTION_LABELS[action]}” is not possible now."
+    )
+
+
 def _done(request: HttpRequest, article: Article, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(article.get_review_url())
@@ -212,8 +240,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
         request.user, pk, Article.objects.select_related("current_publication")
     )
+    refused = not_offered(article, request.user, "approve")
+    if refused is not None:
+        return review_page(request, article, refused=refused, status=400)
     warnings = checks.approval_warnings(article)
-    form = ApproveForm(request.POST, warnings=warnings)
+    form = ApproveForm(request.POST, warnings=warnings, auto_id=APPROVE_IDS)
     if not form.is_valid():
         return review_page(request, article, approve_form=form, status=400)
     try:
@@ -225,10 +256,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             acknowledged_warnings=form.cleaned_data.get("acknowledged_warnings", []),
         )
     except WorkflowError as refused:
-        form.add_error(None, refused.message)
-        for problem in refused.problems:
-            form.add_error(None, problem)
-        return review_page(request, article, approve_form=form, status=400)
+        return review_page(request, article, approve_form=form, refused=refused, status=400)
     if article.state == State.APPROVED:
         return _done(request, article, "Approved. The quorum is met; an editor can publish it.")
     return _done(request, article, "Your approval is recorded. It needs more approvals.")
@@ -240,7 +268,10 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
         request.user, pk, Article.objects.select_related("current_publication")
     )
-    form = RequestChangesForm(request.POST)
+    refused = not_offered(article, request.user, "request_changes")
+    if refused is not None:
+        return review_page(request, article, refused=refused, status=400)
+    form = RequestChangesForm(request.POST, auto_id=CHANGES_IDS)
     if not form.is_valid():
         return review_page(request, article, changes_form=form, status=400)
     try:
@@ -248,8 +279,7 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
             article=article, by=request.user, comment=form.cleaned_data["comment"]
         )
     except WorkflowError as refused:
-        form.add_error(None, refused.message)
-        return review_page(request, article, changes_form=form, status=400)
+        return review_page(request, article, changes_form=form, refused=refused, status=400)
     return _done(request, article, "Changes requested. The authors have been told.")
 
 

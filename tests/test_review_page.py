@@ -1,0 +1,235 @@
+"""The review page: the rendered article, the diff, reference checks, the thread, decisions."""
+
+from __future__ import annotations
+
+from articles import workflow
+from articles.models import Comment, Review
+from references.models import Reference
+
+
+def url(article, action: str = "") -> str:
+    return f"/review/{article.pk}/" + (f"{action}/" if action else "")
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, make_article, policy):
+    article = make_article("under_review")
+    assert client.get(url(article)).status_code == 302
+    response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Review.objects.filter(decision="approve").exists()
+
+
+def test_people_outside_the_article_get_not_found(client, outsider, other_author, make_article):
+    article = make_article("submitted")
+    for person in (outsider, other_author):
+        client.force_login(person)
+        assert client.get(url(article)).status_code == 404
+        assert client.post(url(article, "start")).status_code == 404
+    article.refresh_from_db()
+    assert article.state == "submitted"
+
+
+def test_reviewer_sees_the_article_as_readers_will_with_its_reference_checks(
+    client, reviewer, make_article
+):
+    article = make_article("submitted")
+    client.force_login(reviewer)
+    response = client.get(url(article))
+    assert response.status_code == 200
+    page = response.text
+    assert article.title in page
+    assert 'class="citation"' in page
+    assert "Exercise helps" in page
+    assert "No notices found" in page and "PMID 27999003" in page and "Published 2017" in page
+    assert ">Start review</button>" in page
+    assert ">Approve</button>" not in page  # not before the review starts
+
+
+def test_reference_checks_flag_unchecked_and_identifier_less_references(
+    client, reviewer, author, reference
+):
+    Reference.objects.create(title="An old pamphlet", key="pamphlet", year=1990)
+    article = workflow.create_article(
+        by=author, title="Q?", body="A [@pmid:27999003]. B [@pamphlet]."
+    )
+    client.force_login(reviewer)
+    page = client.get(url(article)).text
+    assert "Not yet checked" in page and "never checked" in page
+    assert "No DOI or PMID" in page
+    assert "check it is still current" in page
+
+
+def test_start_review_moves_it_under_review(client, reviewer, make_article):
+    article = make_article("submitted")
+    client.force_login(reviewer)
+    response = client.post(url(article, "start"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == "under_review"
+
+
+def test_author_sees_no_decision_buttons_on_their_own_article(
+    client, reviewer_author, make_article
+):
+    article = make_article("under_review", by=reviewer_author)
+    client.force_login(reviewer_author)
+    page = client.get(url(article)).text
+    assert ">Approve</button>" not in page
+    assert ">Request changes</button>" not in page
+    assert ">Start review</button>" not in page
+    assert "you cannot review it" in page
+
+
+def test_a_crafted_approval_by_the_author_is_refused_with_the_reason(
+    client, reviewer_author, make_article
+):
+    article = make_article("under_review", by=reviewer_author)
+    client.force_login(reviewer_author)
+    response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
+    assert response.status_code == 400
+    assert "who is not an author of this article" in response.text
+    article.refresh_from_db()
+    assert article.state == "under_review"
+    assert not Review.objects.filter(reviewer=reviewer_author).exists()
+
+
+def test_a_crafted_request_for_changes_by_the_author_is_refused(
+    client, reviewer_author, make_article
+):
+    article = make_article("under_review", by=reviewer_author)
+    client.force_login(reviewer_author)
+    response = client.post(url(article, "request-changes"), {"comment": "Self-review."})
+    assert response.status_code == 400
+    article.refresh_from_db()
+    assert article.state == "under_review"
+
+
+def test_approve_needs_a_conflict_of_interest_declaration(client, reviewer, make_article):
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    page = client.get(url(article)).text
+    assert ">Conflict of interest</label>" in page and ">Approve</button>" in page
+    response = client.post(url(article, "approve"), {"conflict_of_interest": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    assert not Review.objects.filter(decision="approve", reviewer=reviewer).exists()
+
+
+def test_approve_with_a_declaration_approves_when_one_approval_is_enough(
+    client, reviewer, make_article, policy
+):
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == "approved"
+
+
+def test_quorum_progress_is_shown_from_the_current_policy(
+    client, reviewer, second_reviewer, make_article, policy
+):
+    policy.required_approvals = 2
+    policy.save()
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    assert "0 of 2 approvals" in client.get(url(article)).text
+    client.post(url(article, "approve"), {"conflict_of_interest": "none"})
+    article.refresh_from_db()
+    assert article.state == "under_review"
+    page = client.get(url(article)).text
+    assert "1 of 2 approvals" in page
+    assert "You approved revision" in page and ">Approve</button>" not in page
+    client.force_login(second_reviewer)
+    client.post(url(article, "approve"), {"conflict_of_interest": "Speaker fees from X."})
+    article.refresh_from_db()
+    assert article.state == "approved"
+    assert "Declared interest: Speaker fees from X." in client.get(url(article)).text
+
+
+def test_evidence_warnings_must_be_acknowledged(client, reviewer, reference, make_article, policy):
+    reference.retraction_status = Reference.RetractionStatus.CORRECTED
+    reference.save()
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    page = client.get(url(article)).text
+    assert "has been corrected since publication" in page
+    assert 'type="checkbox"' in page
+    response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
+    assert response.status_code == 400
+    assert "Tick each warning" in response.text
+    code = f"corrected:{reference.pk}"
+    response = client.post(
+        url(article, "approve"), {"conflict_of_interest": "none", "acknowledged_warnings": code}
+    )
+    assert response.status_code == 302
+    assert Review.objects.get(reviewer=reviewer).acknowledged_warnings == [code]
+
+
+def test_request_changes_needs_a_comment(client, reviewer, make_article):
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    response = client.post(url(article, "request-changes"), {"comment": "  "})
+    assert response.status_code == 400
+    article.refresh_from_db()
+    assert article.state == "under_review"
+    response = client.post(url(article, "request-changes"), {"comment": "Cite the 2024 review."})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == "changes_requested"
+
+
+def test_diff_against_the_previous_rounds_revision(client, author, reviewer, make_article):
+    article = make_article("changes_requested")
+    workflow.save_content(
+        article=article,
+        by=author,
+        expected_revision=article.revision,
+        title=article.title,
+        summary=article.summary,
+        body=article.body.replace("Exercise helps", "Supervised exercise helps"),
+    )
+    workflow.resubmit(article=article, by=author)
+    client.force_login(reviewer)
+    page = client.get(url(article)).text
+    assert "the revision reviewed in round 1" in page
+    assert "<del>Exercise</del><ins>Supervised exercise</ins> helps" in page
+
+
+def test_diff_against_the_live_publication(client, author, reviewer, make_article, policy):
+    article = make_article("published")
+    workflow.revise(article=article, by=author)
+    workflow.save_content(
+        article=article,
+        by=author,
+        expected_revision=article.revision,
+        title=article.title,
+        summary="Exercise, foot care <and> balance.",
+        body=article.body,
+    )
+    client.force_login(reviewer)
+    page = client.get(url(article)).text
+    assert "the live publication" in page
+    assert "&lt;and&gt;" in page and "<and>" not in page
+
+
+def test_comment_thread(client, reviewer, author, outsider, make_article):
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    response = client.post(url(article, "comment"), {"body": "Which guideline year?"})
+    assert response.status_code == 302
+    assert Comment.objects.get().author == reviewer
+    client.force_login(author)
+    assert "Which guideline year?" in client.get(f"/drafts/{article.pk}/").text
+    client.force_login(outsider)
+    assert client.post(url(article, "comment"), {"body": "spam"}).status_code == 404
+    assert Comment.objects.count() == 1
+
+
+def test_comment_redirect_stays_on_this_site(client, reviewer, make_article):
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    response = client.post(
+        url(article, "comment"), {"body": "Fine.", "next": "https://evil.example/"}
+    )
+    assert response["Location"].startswith(url(article))
