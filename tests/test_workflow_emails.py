@@ -1,0 +1,118 @@
+"""Workflow emails go out after the transaction commits, to the people who act next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+
+from articles import workflow
+from articles.exceptions import WorkflowError
+from articles.models import State
+
+
+class BrokenBackend(BaseEmailBackend):
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("SMTP server is down")
+
+
+def recipients() -> list[set[str]]:
+    return [set(message.to) for message in mail.outbox]
+
+
+def test_submitting_emails_the_board_but_not_a_board_member_who_wrote_it(
+    policy: Any,
+    make_article: Any,
+    author: Any,
+    reviewer: Any,
+    reviewer_author: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    article = make_article()
+    article.authors.add(reviewer_author)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.submit(article=article, by=author)
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert len(callbacks) == 1
+    assert recipients() == [{reviewer.email}]
+    assert article.get_review_url() in mail.outbox[0].body
+    assert mail.outbox[0].alternatives  # an HTML part as well as plain text
+
+
+def test_a_request_for_changes_emails_the_authors(
+    policy: Any,
+    make_article: Any,
+    author: Any,
+    reviewer: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    article = workflow.start_review(article=make_article("submitted"), by=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.request_changes(article=article, by=reviewer, comment="Cite the 2024 update.")
+    assert recipients() == [{author.email}]
+    assert article.get_edit_url() in mail.outbox[0].body
+
+
+def test_only_the_approval_that_meets_the_quorum_emails_the_authors(
+    policy: Any,
+    make_article: Any,
+    author: Any,
+    reviewer: Any,
+    second_reviewer: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    policy.required_approvals = 2
+    policy.save()
+    article = workflow.start_review(article=make_article("submitted"), by=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(article=article, by=second_reviewer, conflict_of_interest="none")
+    assert {author.email} in recipients()
+
+
+def test_publishing_emails_the_authors_and_the_approvers(
+    policy: Any,
+    make_article: Any,
+    author: Any,
+    editor: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    article = make_article("approved")
+    approver = article.rounds.get().reviews.get().reviewer
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article=article, by=editor)
+    assert recipients() == [{author.email, approver.email}]
+    assert article.get_absolute_url() in mail.outbox[0].body
+
+
+def test_a_refused_action_sends_nothing(
+    policy: Any, make_article: Any, other_author: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    article = make_article()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(WorkflowError),
+    ):
+        workflow.submit(article=article, by=other_author)
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+def test_a_mail_server_failure_does_not_undo_the_transition(
+    settings: Any,
+    policy: Any,
+    make_article: Any,
+    author: Any,
+    reviewer: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.EMAIL_BACKEND = "tests.test_workflow_emails.BrokenBackend"
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(article=article, by=author)
+    article.refresh_from_db()
+    assert article.state == State.SUBMITTED
