@@ -76,7 +76,7 @@ def markers_resolve(article: Article) -> list[str]:
 
 def no_retracted_references(article: Article) -> list[str]:
     return [
-        f"Cited {_name(row)} has been retracted: remove or replace it."
+        f"Cited {_name(row)}, has been retracted: remove or replace it."
         for row in _rows(article)
         if row.reference.retraction_status == Status.RETRACTED
     ]
@@ -103,7 +103,7 @@ def evidence_warnings(article: Article) -> list[EvidenceWarning]:
             warnings.append(
                 EvidenceWarning(
                     code=warning_code(row.reference),
-                    message=f"Cited {_name(row)} {text}.",
+                    message=f"Cited {_name(row)}, {text}.",
                 )
             )
     return warnings

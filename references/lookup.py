@@ -277,7 +277,8 @@ def _crossref_year(message: dict[str, Any]) -> int | None:
 def guess_kind(title: str, publication_types: Iterable[str] = ()) -> str:
     types = {t.lower() for t in publication_types}
     lowered = title.lower()
-    if types & {"practice guideline", "guideline"} or "guideline" in lowered:
+    guidance = ("guideline", "position statement", "consensus statement")
+    if types & {"practice guideline", "guideline"} or any(word in lowered for word in guidance):
         return Kind.GUIDELINE
     if types & {"systematic review", "meta-analysis"} or (
         "systematic review" in lowered or "meta-analysis" in lowered
