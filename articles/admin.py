@@ -28,6 +28,19 @@ from editorial.admin_history import ReadOnlyHistoryAdmin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience")
 
+TRANSITION_HELP = {
+    "approve": (
+        "Record your approval of the revision under review. It counts toward the policy's "
+        "required approvals; declare any conflict of interest."
+    ),
+    "request_changes": "Send the article back to its authors with what needs to change.",
+    "publish": (
+        "Publishing writes a permanent snapshot of the approved revision for readers. "
+        "Leave the time empty to publish now, or choose when it should go live."
+    ),
+    "archive": "Take the article out of service; its public address answers 410 Gone.",
+}
+
 
 class ReadOnlyAdminMixin:
     """For records that are written by the workflow and never by hand."""
@@ -95,7 +108,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     form = ArticleAdminForm
     fsm_fields = ["state"]
     list_display = ["title", "state", "audience", "revision", "live_since", "updated_at"]
-    list_filter = ["state", "audience", "authors"]
+    list_filter = ["state", "audience", ("authors", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "summary", "slug", "authors__username", "authors__last_name"]
     readonly_fields = [
         "state",
@@ -108,6 +121,25 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
         "updated_at",
     ]
     filter_horizontal = ["authors"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "audience", "authors"]}),
+        (
+            "Workflow",
+            {
+                "fields": [
+                    "state",
+                    "revision",
+                    "current_publication",
+                    "publish_at",
+                    "publish_scheduled_by",
+                    "archived_reason",
+                    "created_at",
+                    "updated_at",
+                    "expected_revision",
+                ]
+            },
+        ),
+    ]
     inlines = [ReviewRoundInline, WorkflowEventInline]
     history_list_display = ["state", "revision"]
     fsm_forms = {
@@ -134,6 +166,18 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
 
     def get_fsm_label(self, transition: Any) -> str:
         return workflow.ACTION_LABELS.get(transition.name, transition.name)
+
+    def get_help_text(self, transition: Any) -> str:
+        return TRANSITION_HELP.get(transition.name, "")
+
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return "Workflow"
+
+    def view_on_site(self, obj: Article) -> str | None:  # type: ignore[override]
+        """Only a live article has a public page to view."""
+        live = obj.current_publication_id and obj.state != "archived"
+        return obj.get_absolute_url() if live else None
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # Nothing is deleted: archive instead.
