@@ -44,6 +44,14 @@ class ReferenceLookupForm(forms.Form):
 
 
 class ReferenceForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text="A web address (http or https), e.g. for a guideline without a DOI.",
+    )
+
     class Meta:
         model = Reference
         fields = [
