@@ -96,20 +96,13 @@ def changes_requested(article_id: int) -> None:
 
 
 def approved(article_id: int) -> None:
-    """To the authors and the editors, who publish it."""
+    """To the authors. Editors find it on their Publishing page."""
     article = _article(article_id)
-    editors = get_user_model().objects.filter(groups__name=roles.EDITORS, is_active=True)
     _send(
         "approved",
         article=article,
         recipients=_emails(article.authors.all()),
         path=article.get_edit_url(),
-    )
-    _send(
-        "ready_to_publish",
-        article=article,
-        recipients=_emails(u for u in editors if u not in article.authors.all()),
-        path=article.get_review_url(),
     )
 
 

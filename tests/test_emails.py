@@ -49,18 +49,18 @@ def test_changes_requested_emails_the_authors_with_the_comment_and_editor_link(
     assert f"/drafts/{article.pk}/" in message.body
 
 
-def test_approval_emails_the_authors_and_tells_editors_it_is_ready(
+def test_approval_emails_the_authors_with_the_link_to_their_article(
     author, reviewer, editor, make_article, policy, django_capture_on_commit_callbacks
 ):
     article = make_article("under_review")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
-    to_authors = next(m for m in mail.outbox if m.to == [author.email])
-    assert to_authors.subject.startswith("[Clinical Answers] Approved:")
-    to_editors = next(m for m in mail.outbox if editor.email in m.to)
-    assert f"/review/{article.pk}/" in to_editors.body
-    assert "Publish it now or schedule it" in _html(to_editors)
+    (message,) = mail.outbox
+    assert message.to == [author.email]
+    assert message.subject.startswith("[Clinical Answers] Approved:")
+    assert f"/drafts/{article.pk}/" in message.body
+    assert "An editor will publish it" in _html(message)
 
 
 def test_an_approval_short_of_the_quorum_sends_nothing(

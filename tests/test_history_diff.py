@@ -51,7 +51,7 @@ def test_history_lists_who_when_and_why_and_diffs_the_latest_change(
     assert response.status_code == 200
     page = response.text
     assert "Alice Tester" in page
-    assert "submit: ready for the board" in page
+    assert "Submit for review: ready for the board" in page
     assert "<del>Exercise</del><ins>Daily walking</ins> helps" in page
 
 

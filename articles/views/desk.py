@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from articles import rules, workflow
 from articles.exceptions import EditConflict, WorkflowError
 from articles.forms import ArticleForm, CommentForm
-from articles.models import Article, Comment, ReviewRound, State
+from articles.models import Article, Comment, Review, ReviewRound, State
 from articles.views import common
 from articles.views.diff import content_diff
 from references.forms import ReferenceLookupForm
@@ -179,8 +179,15 @@ def _editor(
         saved = {"title": article.title, "summary": article.summary, "body": article.body}
         conflict_diff = content_diff(saved, conflict.submitted)
     rounds = list(ReviewRound.objects.filter(article=article).prefetch_related("reviews__reviewer"))
+    requested = None
+    if article.state == State.CHANGES_REQUESTED and rounds:
+        requested = next(
+            (r for r in rounds[0].reviews.all() if r.decision == Review.Decision.REQUEST_CHANGES),
+            None,
+        )
     context: dict[str, Any] = {
         "article": article,
+        "requested": requested,
         "form": form,
         "editable": article.is_editable_by(user),
         "rendered": rendered,

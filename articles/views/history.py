@@ -8,6 +8,21 @@ from django.shortcuts import render
 
 from articles.views import common
 from articles.views.diff import content_diff
+from articles.workflow import ACTION_LABELS
+
+WHAT = {
+    **ACTION_LABELS,
+    "create": "Created",
+    "edit": "Edited",
+    "schedule_publication": "Scheduled publication",
+}
+
+
+def what_and_why(reason: str | None) -> str:
+    """“approve: 1 of 2 approvals” → “Approve: 1 of 2 approvals”, in the page's words."""
+    name, _, comment = (reason or "").partition(":")
+    label = WHAT.get(name.strip(), name.strip().replace("_", " ").capitalize())
+    return f"{label}: {comment.strip()}" if comment.strip() else label
 
 
 def _record_id(value: str | None) -> int | None:
@@ -23,6 +38,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     records = list(
         article.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
+    for record in records:
+        record.what_and_why = what_and_why(record.history_change_reason)
     by_id = {record.history_id: record for record in records}
     newest = records[0] if records else None
     # By default: the newest record against the last one with different content.

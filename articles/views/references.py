@@ -64,6 +64,7 @@ def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
         "source": source,
         "marker": marker_for(added) if added else "",
         "error": error,
+        "standalone": not request.htmx or bool(request.POST.get("standalone")),
     }
     template = (
         "articles/includes/add_reference.html" if request.htmx else "articles/add_reference.html"
