@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -237,6 +238,15 @@ def _html(content: str) -> Token:
 # --- the References list ------------------------------------------------------------------
 
 
+def doi_url(doi: str | None) -> str:
+    """The resolver link; characters DOIs may hold (<, >, #, ?) are percent-encoded."""
+    return f"https://doi.org/{quote(doi, safe='/:;()._-')}" if doi else ""
+
+
+def pubmed_url(pmid: str | None) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/" if pmid else ""
+
+
 def _safe_url(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
@@ -287,10 +297,8 @@ def citation_data(number: int, reference: Any) -> dict[str, Any]:
         "doi": reference.doi or "",
         "pmid": reference.pmid or "",
         "url": _safe_url(reference.url),
-        "doi_url": f"https://doi.org/{reference.doi}" if reference.doi else "",
-        "pubmed_url": f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
-        if reference.pmid
-        else "",
+        "doi_url": doi_url(reference.doi),
+        "pubmed_url": pubmed_url(reference.pmid),
         "publisher": reference.publisher,
         "retraction_status": reference.retraction_status,
         "text": citation_text(reference),
@@ -312,12 +320,13 @@ def reference_entry_html(number: int, reference: Any) -> str:
         parts.append(f'<span class="reference-source">{esc(source)}.</span> ')
     links = []
     if reference.doi:
-        doi = esc(reference.doi)
-        links.append(f'<a href="https://doi.org/{doi}" rel="{LINK_REL}">doi:{doi}</a>')
-    if reference.pmid:
-        pmid = esc(reference.pmid)
         links.append(
-            f'<a href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/" rel="{LINK_REL}">PubMed {pmid}</a>'
+            f'<a href="{esc(doi_url(reference.doi))}" rel="{LINK_REL}">doi:{esc(reference.doi)}</a>'
+        )
+    if reference.pmid:
+        links.append(
+            f'<a href="{esc(pubmed_url(reference.pmid))}" rel="{LINK_REL}">'
+            f"PubMed {esc(reference.pmid)}</a>"
         )
     url = _safe_url(reference.url)
     if url and not links:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -113,7 +114,7 @@ class Reference(models.Model):
 
     @property
     def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        return f"https://doi.org/{quote(self.doi, safe='/:;()._-')}" if self.doi else ""
 
     @property
     def pubmed_url(self) -> str:
