@@ -77,11 +77,45 @@ def test_list_search_feed_and_sitemap_do_not_grow_with_articles(
 ):
     for n in range(6):
         make_article("published", title=f"Question {n}?")
-    with django_assert_max_num_queries(2):  # the count and the page
+    with django_assert_max_num_queries(3):  # the list's version, the count and the page
         assert client.get("/").status_code == 200
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert client.get("/?q=question").status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get("/feed/").status_code == 200
     with django_assert_max_num_queries(4):  # count and page for articles and for policies
         assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_repeat_anonymous_visits_are_served_from_the_page_cache(
+    client, heavy, django_assert_max_num_queries
+):
+    first = client.get(f"/articles/{heavy.slug}/")
+    with django_assert_max_num_queries(1):  # which publication is live
+        again = client.get(f"/articles/{heavy.slug}/")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert "public" in again["Cache-Control"]
+    client.get("/")
+    with django_assert_max_num_queries(1):  # when any article last changed
+        assert client.get("/").status_code == 200
+
+
+def test_cached_article_page_turns_410_as_soon_as_it_is_archived(client, heavy, editor):
+    assert client.get(f"/articles/{heavy.slug}/").status_code == 200
+    workflow.archive(article=heavy, by=editor, reason="Superseded.")
+    assert client.get(f"/articles/{heavy.slug}/").status_code == 410
+
+
+def test_cached_list_shows_a_new_publication_at_once(client, heavy, make_article):
+    assert heavy.title.encode() in client.get("/").content
+    make_article("published", title="A brand new answer?")
+    assert b"A brand new answer?" in client.get("/").content
+
+
+def test_signed_in_people_never_get_a_cached_anonymous_page(client, heavy, outsider):
+    client.get(f"/articles/{heavy.slug}/")
+    client.force_login(outsider)
+    response = client.get(f"/articles/{heavy.slug}/")
+    assert b"Sign out" in response.content
+    assert "private" in response["Cache-Control"]

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import SafeString, mark_safe
@@ -68,13 +70,44 @@ def render_public(
     return render(request, template, context, status=status)
 
 
-
 def cache_publicly(request: HttpRequest, response: HttpResponse, **directives: Any) -> None:
     """CDN-friendly for anonymous readers; private for signed-in people (the header names them)."""
     if request.user.is_authenticated:
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, **directives)
+
+
+# A rendered page is kept in the cache for anonymous readers (signed-in people see their
+# name in the header, so their pages are never shared). Each key carries a version read by
+# one small query on every request, so a publication, an archiving or an edit shows at
+# once: an article page is keyed by its live publication (which never changes), the list
+# and search by the time any article last changed. The time limits bound memory, and how
+# long an edited board profile can take to show on the "Reviewed by" line.
+ARTICLE_CACHE_SECONDS = 300
+LIST_CACHE_SECONDS = 60
+
+
+def _page_key(request: HttpRequest, version: str) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(where.encode()).hexdigest()[:24]
+    return f"public:{MARKUP_FINGERPRINT}:{version}:{digest}"
+
+
+def _cached_page(request: HttpRequest, version: str) -> HttpResponse | None:
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return None
+    content = cache.get(_page_key(request, version))
+    return None if content is None else HttpResponse(content)
+
+
+def _keep_page(request: HttpRequest, version: str, response: HttpResponse, seconds: int) -> None:
+    if (
+        request.method == "GET"
+        and response.status_code == 200
+        and not request.user.is_authenticated
+    ):
+        cache.set(_page_key(request, version), response.content, seconds)
 
 
 # --- the list and search -------------------------------------------------------------------
@@ -127,82 +160,105 @@ def search_publications(query: str) -> QuerySet[Publication]:
     )
 
 
+def _list_version() -> str:
+    """Changes whenever any article changes, so a cached list is never out of date."""
+    changed = Article.objects.aggregate(changed=Max("updated_at"))["changed"]
+    return f"list:{changed.timestamp() if changed else 0}"
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    version = _list_version()
+    response = _cached_page(request, version)
+    if response is not None:
+        cache_publicly(request, response, **LIST_CACHE)
+        return response
     query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
     publications = search_publications(query) if query else live_publications()
     page: Page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
     response = render_public(request, "public/home.html", {"page": page, "query": query})
     cache_publicly(request, response, **LIST_CACHE)
+    _keep_page(request, version, response, LIST_CACHE_SECONDS)
     return response
 
 
 # --- the article page ----------------------------------------------------------------------
 
 
-def _find_article(slug: str) -> Article | None:
-    """The article with its live publication and that publication's policy: one query."""
-    first_published = Publication.objects.filter(article=OuterRef("pk"), number=1).values(
-        "published_at"
-    )
+def _live_row(slug: str) -> dict[str, Any] | None:
+    """What decides the answer (404, 410, 304 or which snapshot): one small indexed query."""
     return (
         Article.objects.filter(slug=slug)
-        .select_related("current_publication__policy")
-        .only(
-            "slug",
+        .values(
             "state",
             "archived_reason",
-            "current_publication__id",
+            "current_publication_id",
             "current_publication__title",
-            "current_publication__summary",
-            "current_publication__body_html",
-            "current_publication__references_html",
-            "current_publication__citations",
-            "current_publication__approved_at",
-            "current_publication__content_approved_at",
-            "current_publication__next_review_due",
             "current_publication__published_at",
-            "current_publication__policy__version",
         )
-        .annotate(first_published_at=Subquery(first_published[:1]))
         .first()
     )
 
 
-def _reviewers(publication: Publication) -> list[Any]:
-    """The approvers with their board profiles: one query."""
-    return list(
-        publication.approvers.select_related("board_profile").order_by(
-            "last_name", "first_name", "pk"
-        )
+def _snapshot(publication_id: int) -> tuple[Publication, list[Any]]:
+    """The publication, its policy and its approvers with their board profiles: one query.
+
+    It reads the approvers' link rows, each joined to the publication and the approver, so
+    that one query brings everything (a publication always has at least one approver; the
+    second query below only runs for data that lost them).
+    """
+    first_published = Publication.objects.filter(
+        article_id=OuterRef("publication__article_id"), number=1
+    ).values("published_at")[:1]
+    links = list(
+        Publication.approvers.through.objects.filter(publication_id=publication_id)
+        .select_related("publication__policy", "user__board_profile")
+        .annotate(first_published_at=Subquery(first_published))
+        .order_by("user__last_name", "user__first_name", "user_id")
     )
+    if not links:
+        return Publication.objects.select_related("policy").get(pk=publication_id), []
+    publication = links[0].publication
+    publication.first_published_at = links[0].first_published_at
+    return publication, [link.user for link in links]
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _find_article(slug)
-    if found is None or found.current_publication is None:
+    row = _live_row(slug)
+    if row is None or row["current_publication_id"] is None:
         raise Http404("No such article.")
-    if found.state == State.ARCHIVED:
-        response = render_public(request, "public/gone.html", {"article": found}, status=410)
+    if row["state"] == State.ARCHIVED:
+        response = render_public(
+            request,
+            "public/gone.html",
+            {"title": row["current_publication__title"], "reason": row["archived_reason"]},
+            status=410,
+        )
         cache_publicly(request, response, **ARTICLE_CACHE)
         return response
 
-    publication = found.current_publication
+    publication_id = row["current_publication_id"]
+    published_at = row["current_publication__published_at"]
+    version = f"p{publication_id}.{published_at.timestamp():.6f}"
     viewer = f"-u{request.user.pk}" if request.user.is_authenticated else ""
-    etag = quote_etag(f"p{publication.pk}-{MARKUP_FINGERPRINT}{viewer}")
-    last_modified = int(publication.published_at.timestamp())
+    etag = quote_etag(f"{version}-{MARKUP_FINGERPRINT}{viewer}")
+    last_modified = int(published_at.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        reviewers = _reviewers(publication)
+        response = _cached_page(request, version)
+    if response is None:
+        publication, reviewers = _snapshot(publication_id)
+        path = reverse("public:article", args=[slug])
         response = render_public(
             request,
             "public/article.html",
             {
-                "article": found,
                 "publication": publication,
+                "canonical_url": request.build_absolute_uri(path),
                 "reviewers": reviewers,
-                "structured_data": structured_data(request, found, publication, reviewers),
+                "structured_data": structured_data(request, path, publication, reviewers),
             },
         )
+        _keep_page(request, version, response, ARTICLE_CACHE_SECONDS)
     if request.method in ("GET", "HEAD"):
         response.headers.setdefault("ETag", etag)
         response.headers.setdefault("Last-Modified", http_date(last_modified))
@@ -258,16 +314,17 @@ def _person(request: HttpRequest, user: Any) -> dict[str, Any]:
 
 
 def structured_data(
-    request: HttpRequest, article: Article, publication: Publication, reviewers: list[Any]
+    request: HttpRequest, path: str, publication: Publication, reviewers: list[Any]
 ) -> SafeString:
     """The page's MedicalWebPage JSON-LD, escaped so no value can close the script element."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": request.build_absolute_uri(path),
         "headline": publication.title,
         "description": publication.summary,
-        "datePublished": getattr(article, "first_published_at", None) or publication.published_at,
+        "datePublished": getattr(publication, "first_published_at", None)
+        or publication.published_at,
         "dateModified": publication.published_at,
         "lastReviewed": publication.approved_at.date(),
         "reviewedBy": [_person(request, user) for user in reviewers],
