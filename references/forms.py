@@ -72,6 +72,14 @@ class ReferenceForm(forms.ModelForm):
         ]
         labels = {"key": "Citation key", "journal": "Journal (full NLM title)"}
         widgets = {"authors": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "doi": {
+                "max_length": "A DOI is at most %(limit_value)d characters; this has %(show_value)d."
+            },
+            "title": {
+                "max_length": "Keep the title to at most %(limit_value)d characters; it has %(show_value)d."
+            },
+        }
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
