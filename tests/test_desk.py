@@ -115,3 +115,15 @@ def test_new_article_without_a_title_keeps_the_text_and_says_why(client, author)
     assert "My careful paragraph." in response.text
     assert "This field is required." in response.text
     assert not Article.objects.exists()
+
+
+def test_error_pages_use_the_site_layout(client, author):
+    from django.template.loader import render_to_string
+
+    client.force_login(author)
+    missing = client.get("/drafts/999999/")
+    assert missing.status_code == 404
+    assert "Not found" in missing.text and "Alice Tester" in missing.text
+    server_error = render_to_string("500.html")  # rendered with no context at all
+    assert "Something went wrong on our side" in server_error
+    assert 'class="site-header"' in server_error

@@ -273,3 +273,12 @@ def test_add_reference_is_refused_to_people_who_cannot_edit(client, request, who
     response = client.post(f"/drafts/{article.pk}/references/add/", {"lookup-identifier": "1"})
     assert response.status_code in (302, 404)
     assert Reference.objects.count() == 1
+
+
+@pytest.mark.parametrize("action", ["submit", "withdraw", "resubmit", "revise"])
+def test_author_actions_send_an_anonymous_visitor_to_sign_in(client, make_article, action):
+    article = make_article()
+    response = client.post(f"/drafts/{article.pk}/{action}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    article.refresh_from_db()
+    assert article.state == "draft"

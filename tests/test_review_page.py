@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from articles import workflow
 from articles.models import Comment, Review
 from references.models import Reference
@@ -233,3 +235,31 @@ def test_comment_redirect_stays_on_this_site(client, reviewer, make_article):
         url(article, "comment"), {"body": "Fine.", "next": "https://evil.example/"}
     )
     assert response["Location"].startswith(url(article))
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["start", "approve", "request-changes", "comment", "publish", "archive"],
+)
+def test_every_decision_endpoint_sends_an_anonymous_visitor_to_sign_in(
+    client, make_article, policy, action
+):
+    article = make_article("under_review")
+    response = client.post(url(article, action), {"comment": "x", "reason": "x"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    article.refresh_from_db()
+    assert article.state == "under_review"
+
+
+def test_a_decision_in_the_wrong_state_says_so(client, reviewer, make_article, policy):
+    article = make_article("submitted")
+    client.force_login(reviewer)
+    response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
+    assert response.status_code == 400
+    assert "is submitted, so “Approve” is not possible now" in response.text
+
+
+def test_decision_pages_answer_get_with_method_not_allowed(client, reviewer, make_article):
+    article = make_article("under_review")
+    client.force_login(reviewer)
+    assert client.get(url(article, "approve")).status_code == 405

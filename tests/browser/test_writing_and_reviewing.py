@@ -70,7 +70,7 @@ def test_an_article_goes_from_draft_to_the_public_page(
 
     # The author reads the comment, revises and resubmits.
     writer.goto(article.get_edit_url())
-    expect(writer.get_by_text("Say how often to exercise.")).to_be_visible()
+    expect(writer.get_by_text("Say how often to exercise.").first).to_be_visible()
     body = writer.get_by_label("Body", exact=True)
     body.fill(BODY + "\nAim for three sessions a week [@pmid:27999003].\n")
     writer.get_by_role("button", name="Resubmit").click()
