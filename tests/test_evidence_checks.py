@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
 
 import httpx
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import workflow
 from articles.exceptions import WorkflowError
 from articles.models import State
-from references import lookup
+from references import checking, lookup
 from references.models import Reference
 from tests.reference_fakes import FakeServices
 
@@ -263,5 +265,33 @@ def test_references_without_identifiers_are_left_unchecked(db, services):
     reference = _make(url="https://www.nice.org.uk/guidance/cg173")
     out, _ = _run()
     assert "No references are due" in out
+    reference.refresh_from_db()
+    assert reference.retraction_status == Status.UNCHECKED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_reference_locked_by_someone_else_is_skipped_not_waited_for():
+    """Two cron runs, or a run and an editor saving, never block or overwrite each other."""
+    reference = _make(pmid="32450107")
+    fake = FakeServices()
+    outcomes: list[checking.Outcome] = []
+
+    def run_check() -> None:
+        try:
+            with fake.client() as client:
+                outcomes.extend(checking.check_batch([reference], client=client))
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Reference.objects.select_for_update().get(pk=reference.pk)
+        worker = threading.Thread(target=run_check)
+        worker.start()
+        worker.join(timeout=30)
+        assert not worker.is_alive()
+    (outcome,) = outcomes
+    assert outcome.after is None
+    assert "someone is editing it" in outcome.problems[0]
     reference.refresh_from_db()
     assert reference.retraction_status == Status.UNCHECKED
