@@ -1,4 +1,15 @@
-"""The demo references library: real bibliographic facts for the demo articles to cite."""
+"""The demo references library: real bibliographic facts for the demo articles to cite.
+
+Each demo article cites these by key (``[@gornik2024]``). Their retraction status is left
+"unchecked": no check against Crossref or PubMed has run for them here, and the demo does not
+pretend one has (the pages show "Not yet checked for retraction"; the demo reviewer
+acknowledges that warning when approving). Run ``manage.py check_references`` with network
+access to check them for real.
+
+One exception shows what a retraction looks like: ``wakefield1998``, cited by no demo article,
+is marked retracted because The Lancet retracted it in February 2010 (a published fact, not a
+check by this tool, so ``checked_at`` stays empty). Cite it in a draft to see submit refuse.
+"""
 
 from __future__ import annotations
 
@@ -132,10 +143,30 @@ DEMO_REFERENCES = [
 ]
 
 
+RETRACTED_EXAMPLE = {
+    "key": "wakefield1998",
+    "kind": Reference.Kind.RESEARCH,
+    "title": (
+        "Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and pervasive developmental "
+        "disorder in children"
+    ),
+    "authors": "Wakefield AJ, Murch SH, Anthony A, et al.",
+    "journal": "Lancet (London, England)",
+    "journal_abbrev": "Lancet",
+    "year": 1998,
+    "volume": "351",
+    "issue": "9103",
+    "pages": "637-641",
+    "doi": "10.1016/s0140-6736(97)11096-0",
+    "pmid": "9500320",
+    "retraction_status": Reference.RetractionStatus.RETRACTED,
+}
+
+
 def load_demo_references() -> dict[str, Reference]:
     """Create or update the demo library; idempotent. Returns the references by key."""
     library = {}
-    for data in DEMO_REFERENCES:
+    for data in [*DEMO_REFERENCES, RETRACTED_EXAMPLE]:
         fields = dict(data)
         key = fields.pop("key")
         reference, _ = Reference.objects.update_or_create(key=key, defaults=fields)

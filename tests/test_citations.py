@@ -140,3 +140,24 @@ def test_a_body_with_many_markers_syncs_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         assert sync_citations(article) == []
     assert Citation.objects.filter(article=article).count() == 60
+
+
+def test_every_demo_article_cites_the_demo_library_with_markers(db):
+    from articles.demo import DEMO_ARTICLES
+    from references.citations import resolve
+    from references.demo import load_demo_references
+
+    load_demo_references()
+    for article in DEMO_ARTICLES:
+        keys = cited_keys(article["body"])
+        assert keys, article["title"]
+        assert set(resolve(keys)) == set(keys), article["title"]
+
+
+def test_the_demo_library_claims_no_check_that_did_not_happen(db):
+    from references.demo import load_demo_references
+
+    library = load_demo_references()
+    assert all(reference.checked_at is None for reference in library.values())
+    assert library["gornik2024"].retraction_status == Reference.RetractionStatus.UNCHECKED
+    assert library["wakefield1998"].retraction_status == Reference.RetractionStatus.RETRACTED
