@@ -127,3 +127,19 @@ def test_error_pages_use_the_site_layout(client, author):
     server_error = render_to_string("500.html")  # rendered with no context at all
     assert "Something went wrong on our side" in server_error
     assert 'class="site-header"' in server_error
+
+
+def test_the_desk_costs_the_same_queries_for_many_articles(
+    client, author, make_article, policy, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_article("under_review")
+    client.force_login(author)
+    with CaptureQueriesContext(connection) as one:
+        client.get(DESK)
+    for state in ("draft", "submitted", "under_review", "published", "changes_requested"):
+        make_article(state)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(DESK).status_code == 200

@@ -282,3 +282,18 @@ def test_author_actions_send_an_anonymous_visitor_to_sign_in(client, make_articl
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     article.refresh_from_db()
     assert article.state == "draft"
+
+
+def test_a_save_after_the_article_was_submitted_elsewhere_keeps_the_text(
+    client, author, make_article, policy
+):
+    article = make_article()
+    typed = form_data(article, body="Typed in a second tab before noticing.")
+    workflow.submit(article=article, by=author)
+    client.force_login(author)
+    response = client.post(edit_url(article), typed)
+    assert response.status_code == 400
+    assert "Typed in a second tab before noticing." in response.text
+    assert "its content can be changed only while it is a draft" in response.text
+    article.refresh_from_db()
+    assert article.state == "submitted" and "second tab" not in article.body

@@ -263,3 +263,24 @@ def test_decision_pages_answer_get_with_method_not_allowed(client, reviewer, mak
     article = make_article("under_review")
     client.force_login(reviewer)
     assert client.get(url(article, "approve")).status_code == 405
+
+
+def test_the_review_page_costs_the_same_queries_for_many_references(
+    client, author, reviewer, reference, policy, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reviewer)
+    one = workflow.create_article(by=author, title="One source?", body="A [@pmid:27999003].")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(one))
+    keys = []
+    for n in range(6):
+        Reference.objects.create(title=f"Source {n}", pmid=f"1000{n}", year=2020)
+        keys.append(f"[@pmid:1000{n}]")
+    many = workflow.create_article(
+        by=author, title="Many sources?", body="A [@pmid:27999003]. " + " ".join(keys)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url(many)).status_code == 200

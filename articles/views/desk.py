@@ -189,7 +189,8 @@ def _editor(
         "article": article,
         "requested": requested,
         "form": form,
-        "editable": article.is_editable_by(user),
+        # A refused save keeps showing what was typed, even if the text is now read-only.
+        "editable": article.is_editable_by(user) or request.method == "POST",
         "rendered": rendered,
         "unresolved": common.unresolved_markers(rendered),
         "citations": article.citation_set.select_related("reference").order_by("number"),
