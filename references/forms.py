@@ -106,6 +106,15 @@ class ReferenceForm(forms.ModelForm):
             raise forms.ValidationError(f"The key “{key}” is already used by another reference.")
         return key
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not any(data.get(k) for k in ("key", "doi", "pmid")):
+            raise forms.ValidationError(
+                "Give a citation key, a DOI or a PMID, so the reference can be cited with a "
+                "marker such as [@smith2024]."
+            )
+        return data
+
     def _others(self) -> Any:
         others = Reference.objects.all()
         if self.instance.pk:

@@ -311,7 +311,7 @@ def worst_status(kinds: Iterable[str]) -> str | None:
         k = kind.lower().replace("-", "_").replace(" ", "_")
         if k in {"retraction", "retracted", "withdrawal", "removal"}:
             found.add(Status.RETRACTED)
-        elif k in {"expression_of_concern", "concern"}:
+        elif k in {"expression_of_concern", "concern", "partial_retraction"}:
             found.add(Status.CONCERN)
         elif k in {"correction", "erratum", "corrigendum", "corrected"}:
             found.add(Status.CORRECTED)

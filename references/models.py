@@ -113,6 +113,17 @@ class Reference(models.Model):
             raise ValidationError(errors)
 
     @property
+    def marker(self) -> str:
+        """How an author cites it: [@key], else [@pmid:…], else [@doi:…]; empty if none."""
+        if self.key:
+            return f"[@{self.key}]"
+        if self.pmid:
+            return f"[@pmid:{self.pmid}]"
+        if self.doi:
+            return f"[@doi:{self.doi}]"
+        return ""
+
+    @property
     def doi_url(self) -> str:
         return f"https://doi.org/{quote(self.doi, safe='/:;()._-')}" if self.doi else ""
 

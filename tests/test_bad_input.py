@@ -77,9 +77,15 @@ def test_the_form_stores_normalised_identifiers_and_empty_ones_as_null(db):
     assert form.is_valid(), form.errors
     reference = form.save()
     assert (reference.doi, reference.pmid) == ("10.1000/abc", "42")
-    second = _form(title="Another")
+    second = _form(title="Another", key="another", doi="  ")
     assert second.is_valid(), second.errors
     assert (second.save().doi, Reference.objects.filter(doi__isnull=True).count()) == (None, 1)
+
+
+def test_a_reference_that_could_not_be_cited_is_refused(db):
+    form = _form(url="https://www.nice.org.uk/guidance/cg173")
+    assert not form.is_valid()
+    assert "Give a citation key, a DOI or a PMID" in form.non_field_errors()[0]
 
 
 def test_saving_a_model_normalises_identifiers_too(db):
@@ -96,7 +102,7 @@ def test_the_same_doi_in_another_spelling_is_a_duplicate(db, reference):
 
 
 def test_a_title_of_1000_characters_is_accepted_and_1001_refused(db):
-    assert _form(title="T" * 1000).is_valid()
+    assert _form(title="T" * 1000, key="long").is_valid()
     form = _form(title="T" * 1001)
     assert not form.is_valid()
     assert form.errors["title"][0] == "Keep the title to at most 1000 characters; it has 1001."

@@ -161,3 +161,12 @@ def test_the_demo_library_claims_no_check_that_did_not_happen(db):
     assert all(reference.checked_at is None for reference in library.values())
     assert library["gornik2024"].retraction_status == Reference.RetractionStatus.UNCHECKED
     assert library["wakefield1998"].retraction_status == Reference.RetractionStatus.RETRACTED
+
+
+def test_a_reference_says_how_to_cite_it(db):
+    assert Reference(title="x", key="smith2024", pmid="1").marker == "[@smith2024]"
+    assert Reference(title="x", pmid="27999003", doi="10.1/x").marker == "[@pmid:27999003]"
+    assert Reference(title="x", doi="10.2337/dc16-2042").marker == "[@doi:10.2337/dc16-2042]"
+    assert cited_keys(Reference(title="x", doi="10.2337/dc16-2042").marker) == [
+        "doi:10.2337/dc16-2042"
+    ]
