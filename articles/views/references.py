@@ -49,6 +49,7 @@ def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
                 error = str(refused)
             else:
                 added, source = found.reference, SOURCES.get(found.source, "")
+                lookup_form = ReferenceLookupForm(prefix="lookup", label_suffix="")
         status = 200 if added else 400
     elif request.method == "POST":
         manual_form = ReferenceForm(request.POST, prefix="manual", label_suffix="")

@@ -1,6 +1,8 @@
 /* The editor's small conveniences; the page works the same without them.
    - Warn before leaving with unsaved changes.
-   - Ctrl+S / Cmd+S presses "Save draft". */
+   - Ctrl+S / Cmd+S presses "Save draft".
+   - After "Add reference", its marker is selected for copying, and a button inserts it
+     into the body where the cursor was. */
 (function () {
   "use strict";
   var form = document.getElementById("editor-form");
@@ -12,6 +14,34 @@
     if (!dirty) return;
     event.preventDefault();
     event.returnValue = "";
+  });
+  var body = document.getElementById("id_body");
+  var caret = body ? body.value.length : 0;
+  if (body) {
+    ["keyup", "click", "select", "input"].forEach(function (name) {
+      body.addEventListener(name, function () { caret = body.selectionStart; });
+    });
+  }
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var box = document.getElementById("add-reference");
+    if (!box || box.dataset.seen) return;
+    box.dataset.seen = "yes";
+    var insert = box.querySelector("[data-insert-marker]");
+    if (insert && body) insert.hidden = false;
+    var marker = box.querySelector(".marker");
+    if (marker) { marker.focus(); marker.select(); }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-marker]");
+    if (!button || !body) return;
+    var text = button.getAttribute("data-insert-marker");
+    var before = body.value.slice(0, caret);
+    var spacer = before && !/\s$/.test(before) ? " " : "";
+    body.value = before + spacer + text + body.value.slice(caret);
+    caret = before.length + spacer.length + text.length;
+    body.focus();
+    body.setSelectionRange(caret, caret);
+    body.dispatchEvent(new Event("input", { bubbles: true }));
   });
   document.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "s") {

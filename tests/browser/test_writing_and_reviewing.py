@@ -168,3 +168,23 @@ def test_a_conflicting_save_keeps_the_authors_text(signed_in, author, reference,
     expect(second.get_by_role("status")).to_contain_text("Draft saved")
     article.refresh_from_db()
     assert "careful paragraph" in article.body
+
+
+def test_add_reference_gives_a_marker_that_goes_into_the_body(signed_in, author, reference):
+    article = workflow.create_article(by=author, title="Foot care?", body="Check feet daily.")
+    page = signed_in(author)
+    page.goto(article.get_edit_url())
+    body = page.get_by_label("Body", exact=True)
+    body.click()
+    page.keyboard.press("End")
+    page.get_by_label("DOI or PMID").fill("27999003")
+    page.get_by_role("button", name="Add reference").click()
+    marker = page.get_by_label("Marker to paste into the body")
+    expect(marker).to_have_value("[@pmid:27999003]")
+    page.get_by_role("button", name="Insert into the body at the cursor").click()
+    expect(body).to_have_value("Check feet daily. [@pmid:27999003]")
+    expect(page.locator("#preview sup.citation")).to_have_count(1)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    article.refresh_from_db()
+    assert list(article.cited_references.all()) == [reference]
