@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
@@ -195,8 +195,13 @@ def _replace_markers(
                 continue
             position = 0
             for marker in markers:
-                children.append(_text(child.content[position : marker.start]))
-                children.append(_html(_marker_html(marker.keys, key_numbers, unresolved)))
+                markup = _marker_html(marker.keys, key_numbers, unresolved)
+                before = child.content[position : marker.start]
+                if markup.startswith("<sup"):
+                    # "function [@a]." reads "function¹.": the superscript sits on the word.
+                    before = before.rstrip(" \u00a0")
+                children.append(_text(before))
+                children.append(_html(markup))
                 position = marker.end
             children.append(_text(child.content[position:]))
         block.children = children

@@ -44,6 +44,11 @@ def test_several_keys_in_one_marker_render_their_numbers_in_written_order(make_a
     assert '<sup class="citation"><a href="#ref-2">2</a>, <a href="#ref-1">1</a></sup>' in html
 
 
+def test_the_superscript_sits_on_the_word_before_it(make_article):
+    html = render_article(make_article(body="Exercise helps [@pmid:27999003].")).body_html
+    assert 'helps<sup class="citation">' in html
+
+
 def test_an_unresolved_marker_stays_visible_and_is_reported(make_article):
     article = make_article(body="Cited [@pmid:27999003] and [@ghost2020].")
     rendered = render_article(article)
