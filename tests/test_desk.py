@@ -143,3 +143,11 @@ def test_the_desk_costs_the_same_queries_for_many_articles(
         make_article(state)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(DESK).status_code == 200
+
+
+def test_a_new_article_posted_after_signing_out_is_shown_back(client, db):
+    assert client.get("/drafts/new/").status_code == 302
+    response = client.post("/drafts/new/", {"title": "Q?", "body": "Long <b>draft</b> text."})
+    assert response.status_code == 401
+    assert "Long &lt;b&gt;draft&lt;/b&gt; text." in response.text
+    assert not Article.objects.exists()

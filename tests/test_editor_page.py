@@ -31,10 +31,11 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, make_article):
     article = make_article()
     response = client.get(edit_url(article))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    response = client.post(edit_url(article), form_data(article, body="Vandalised."))
-    assert response.status_code == 302
+    response = client.post(edit_url(article), form_data(article, body="Typed, then signed out."))
+    assert response.status_code == 401
+    assert "Typed, then signed out." in response.text  # shown back, never lost
     article.refresh_from_db()
-    assert article.body != "Vandalised."
+    assert article.body != "Typed, then signed out."
 
 
 def test_another_author_cannot_see_or_save_the_article(client, other_author, make_article):
@@ -297,3 +298,10 @@ def test_a_save_after_the_article_was_submitted_elsewhere_keeps_the_text(
     assert "its content can be changed only while it is a draft" in response.text
     article.refresh_from_db()
     assert article.state == "submitted" and "second tab" not in article.body
+
+
+def test_preview_after_the_session_ended_says_so_instead_of_showing_the_sign_in_page(client, db):
+    response = client.post("/drafts/preview/", {"body": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "You have been signed out" in response.text
+    assert "<form" not in response.text

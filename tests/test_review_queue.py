@@ -64,7 +64,7 @@ def test_mine_lists_reviews_the_member_started(client, reviewer, author, make_ar
     client.force_login(reviewer)
     page = client.get(QUEUE).text
     assert 'In review, mine <span class="count">1</span>' in page
-    assert "0 of 1 approvals" in page
+    assert "0 of 1 approval" in page
 
 
 def test_review_due_lists_published_articles_past_their_date(

@@ -75,7 +75,8 @@ def waiting_on(article: Article, required_approvals: int) -> str:
         case State.SUBMITTED:
             return "The board: a reviewer to start the review"
         case State.UNDER_REVIEW:
-            return f"The board: {approvals} of {required_approvals} approvals"
+            noun = "approval" if required_approvals == 1 else "approvals"
+            return f"The board: {approvals} of {required_approvals} {noun}"
         case State.APPROVED:
             if article.publish_at:
                 return "Scheduled: goes live on its own"

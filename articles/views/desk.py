@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,8 +53,19 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+def _signed_out_save(request: HttpRequest) -> HttpResponse | None:
+    """A save posted after the session ended: show the text back rather than lose it."""
+    if request.user.is_authenticated:
+        return None
+    if request.method != "POST":
+        return redirect_to_login(request.get_full_path())
+    kept = {name: request.POST.get(name, "") for name in ("title", "summary", "body")}
+    return render(request, "articles/signed_out_save.html", {"kept": kept}, status=401)
+
+
 def new_article(request: HttpRequest) -> HttpResponse:
+    if (signed_out := _signed_out_save(request)) is not None:
+        return signed_out
     common.require_writer(request.user)
     form = ArticleForm(request.POST or None)
     error = None
@@ -88,8 +100,9 @@ def new_article(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if (signed_out := _signed_out_save(request)) is not None:
+        return signed_out
     article = common.article_for(request.user, pk)
     if request.method != "POST":
         form = ArticleForm(
@@ -214,10 +227,13 @@ def _sees_review_page(user: Any) -> bool:
     return roles.is_board_member(user) or roles.is_editor(user)
 
 
-@login_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """The renderer's output for the text being typed; htmx swaps it into the editor."""
+    if not request.user.is_authenticated:
+        if request.htmx:  # Never swap the sign-in page over someone's work.
+            return render(request, "articles/includes/signed_out.html")
+        return redirect_to_login(request.get_full_path())
     common.require_writer(request.user)
     rendered = common.render_body(request.POST.get("body", ""))
     return render(
