@@ -40,9 +40,9 @@ from references.models import Citation, Reference  # noqa: E402
 CONDITIONS = """neuropathy osteoarthritis hypertension migraine asthma gout psoriasis eczema
 insomnia anaemia sciatica tendinopathy bronchiectasis glaucoma cataract rosacea fibromyalgia
 endometriosis sarcoidosis vertigo tinnitus dyspepsia constipation cystitis cellulitis
-scoliosis bursitis plantar-fasciitis carpal-tunnel-syndrome lymphoedema""".split()
+scoliosis bursitis plantar-fasciitis carpal-tunnel-syndrome lymphoedema""".split()  # noqa: SIM905
 INTERVENTIONS = """exercise physiotherapy acupuncture massage diet counselling bracing
-stretching hydrotherapy splinting education yoga walking cycling swimming""".split()
+stretching hydrotherapy splinting education yoga walking cycling swimming""".split()  # noqa: SIM905
 FILLER = """patients clinicians evidence trial trials randomised cohort outcome outcomes
 function pain quality life improvement moderate modest benefit harms risk risks dose
 weekly daily programme supervised home based progressive balance strength training
@@ -53,7 +53,7 @@ size confidence interval heterogeneity studies small large sample bias blinding
 adherence dropout safety adverse events rare common mild transient monitoring response
 baseline change score scale validated measure reported clinically meaningful difference
 combination medicines medication non-drug approach individual goals preferences shared
-decision making support education self-management plan review regular""".split()
+decision making support education self-management plan review regular""".split()  # noqa: SIM905
 KINDS = [Reference.Kind.GUIDELINE, Reference.Kind.SYSTEMATIC_REVIEW, Reference.Kind.RESEARCH]
 REFERENCES = 400
 CITED_PER_ARTICLE = 8

@@ -166,6 +166,10 @@ REFERENCE_LOOKUP_CONTACT_EMAIL = os.environ.get(
 REFERENCE_LOOKUP_TIMEOUT = float(os.environ.get("REFERENCE_LOOKUP_TIMEOUT", "10"))
 NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
 
+# Seconds each process may serve a public page to anonymous readers without asking the
+# database (0: off). See docs/performance.md.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0)
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)

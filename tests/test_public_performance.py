@@ -119,3 +119,46 @@ def test_signed_in_people_never_get_a_cached_anonymous_page(client, heavy, outsi
     response = client.get(f"/articles/{heavy.slug}/")
     assert b"Sign out" in response.content
     assert "private" in response["Cache-Control"]
+
+
+@pytest.fixture
+def micro_cache(settings):
+    """The opt-in micro-cache, emptied before and after so no other test sees its pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    yield
+    cache.clear()
+
+
+def test_micro_cache_serves_repeat_visits_without_a_query(
+    client, heavy, micro_cache, django_assert_num_queries
+):
+    first = client.get(f"/articles/{heavy.slug}/")
+    client.get("/")
+    with django_assert_num_queries(0):
+        again = client.get(f"/articles/{heavy.slug}/")
+        listing = client.get("/")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert "s-maxage=" in again["Cache-Control"]
+    assert listing.status_code == 200
+    with django_assert_num_queries(0):
+        not_modified = client.get(
+            f"/articles/{heavy.slug}/", headers={"if-none-match": first["ETag"]}
+        )
+    assert not_modified.status_code == 304
+
+
+def test_micro_cache_is_never_used_for_signed_in_people(client, heavy, micro_cache, outsider):
+    client.get(f"/articles/{heavy.slug}/")
+    client.force_login(outsider)
+    assert b"Sign out" in client.get(f"/articles/{heavy.slug}/").content
+
+
+def test_micro_cache_is_off_by_default(client, heavy, settings, django_assert_num_queries):
+    assert settings.PUBLIC_PAGE_CACHE_SECONDS == 0
+    client.get(f"/articles/{heavy.slug}/")
+    with django_assert_num_queries(1):
+        client.get(f"/articles/{heavy.slug}/")

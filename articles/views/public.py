@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,7 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Publication, State
+from articles.models import Article, Publication, State, WorkflowEvent
 
 PAGE_SIZE = 20
 QUERY_MAX_LENGTH = 200
@@ -78,12 +78,18 @@ def cache_publicly(request: HttpRequest, response: HttpResponse, **directives: A
         patch_cache_control(response, **directives)
 
 
-# A rendered page is kept in the cache for anonymous readers (signed-in people see their
-# name in the header, so their pages are never shared). Each key carries a version read by
-# one small query on every request, so a publication, an archiving or an edit shows at
-# once: an article page is keyed by its live publication (which never changes), the list
-# and search by the time any article last changed. The time limits bound memory, and how
-# long an edited board profile can take to show on the "Reviewed by" line.
+# Two layers keep rendered pages for anonymous readers (signed-in people see their name
+# in the header, so their pages are never shared):
+#
+# - The page cache, always on. Each key carries a version read by one small query on every
+#   request, so a publication or an archiving shows at once: an article page is keyed by
+#   its live publication (never edited), the list and search by the latest workflow event
+#   (every publish and archive writes one). The time limits bound memory and how long an
+#   edited board profile can take to reach the "Reviewed by" line.
+# - The micro-cache, off unless PUBLIC_PAGE_CACHE_SECONDS is set (environment): the whole
+#   response kept for that many seconds with no query at all, like a CDN's s-maxage but
+#   in each process. It is what lets an origin without a CDN serve a page about as fast
+#   as a constant response (see docs/performance.md); pages may then lag by that long.
 ARTICLE_CACHE_SECONDS = 300
 LIST_CACHE_SECONDS = 60
 
@@ -94,20 +100,53 @@ def _page_key(request: HttpRequest, version: str) -> str:
     return f"public:{MARKUP_FINGERPRINT}:{version}:{digest}"
 
 
+def _shareable(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+
+
 def _cached_page(request: HttpRequest, version: str) -> HttpResponse | None:
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    if not _shareable(request):
         return None
     content = cache.get(_page_key(request, version))
     return None if content is None else HttpResponse(content)
 
 
 def _keep_page(request: HttpRequest, version: str, response: HttpResponse, seconds: int) -> None:
-    if (
-        request.method == "GET"
-        and response.status_code == 200
-        and not request.user.is_authenticated
-    ):
+    if _shareable(request) and request.method == "GET" and response.status_code == 200:
         cache.set(_page_key(request, version), response.content, seconds)
+
+
+def _micro_seconds() -> int:
+    return int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def _from_micro_cache(request: HttpRequest, **directives: Any) -> HttpResponse | None:
+    if not _micro_seconds() or not _shareable(request):
+        return None
+    kept = cache.get(_page_key(request, "micro"))
+    if kept is None:
+        return None
+    status, content, validators = kept
+    response = get_conditional_response(
+        request, etag=validators.get("ETag"), last_modified=validators.get("last_modified")
+    ) or HttpResponse(content, status=status)
+    for header in ("ETag", "Last-Modified"):
+        if header in validators:
+            response.headers[header] = validators[header]
+    patch_cache_control(response, **directives)
+    return response
+
+
+def _to_micro_cache(
+    request: HttpRequest, response: HttpResponse, last_modified: int | None
+) -> None:
+    if _micro_seconds() and _shareable(request) and response.status_code in (200, 410):
+        validators: dict[str, Any] = {"last_modified": last_modified}
+        for header in ("ETag", "Last-Modified"):
+            if header in response.headers:
+                validators[header] = response.headers[header]
+        kept = (response.status_code, response.content, validators)
+        cache.set(_page_key(request, "micro"), kept, _micro_seconds())
 
 
 # --- the list and search -------------------------------------------------------------------
@@ -161,23 +200,24 @@ def search_publications(query: str) -> QuerySet[Publication]:
 
 
 def _list_version() -> str:
-    """Changes whenever any article changes, so a cached list is never out of date."""
-    changed = Article.objects.aggregate(changed=Max("updated_at"))["changed"]
-    return f"list:{changed.timestamp() if changed else 0}"
+    """Changes with every workflow event, hence with every publication and archiving."""
+    latest = WorkflowEvent.objects.order_by("-pk").values_list("pk", "created_at").first()
+    return f"list:{latest[0]}.{latest[1].timestamp():.6f}" if latest else "list:0"
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if (response := _from_micro_cache(request, **LIST_CACHE)) is not None:
+        return response
     version = _list_version()
     response = _cached_page(request, version)
-    if response is not None:
-        cache_publicly(request, response, **LIST_CACHE)
-        return response
-    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
-    publications = search_publications(query) if query else live_publications()
-    page: Page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
-    response = render_public(request, "public/home.html", {"page": page, "query": query})
+    if response is None:
+        query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+        publications = search_publications(query) if query else live_publications()
+        page: Page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
+        response = render_public(request, "public/home.html", {"page": page, "query": query})
+        _keep_page(request, version, response, LIST_CACHE_SECONDS)
     cache_publicly(request, response, **LIST_CACHE)
-    _keep_page(request, version, response, LIST_CACHE_SECONDS)
+    _to_micro_cache(request, response, None)
     return response
 
 
@@ -223,6 +263,15 @@ def _snapshot(publication_id: int) -> tuple[Publication, list[Any]]:
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
+    if (response := _from_micro_cache(request, **ARTICLE_CACHE)) is not None:
+        return response
+    response, last_modified = _article_response(request, slug)
+    cache_publicly(request, response, **ARTICLE_CACHE)
+    _to_micro_cache(request, response, last_modified)
+    return response
+
+
+def _article_response(request: HttpRequest, slug: str) -> tuple[HttpResponse, int | None]:
     row = _live_row(slug)
     if row is None or row["current_publication_id"] is None:
         raise Http404("No such article.")
@@ -233,8 +282,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
             {"title": row["current_publication__title"], "reason": row["archived_reason"]},
             status=410,
         )
-        cache_publicly(request, response, **ARTICLE_CACHE)
-        return response
+        return response, None
 
     publication_id = row["current_publication_id"]
     published_at = row["current_publication__published_at"]
@@ -262,8 +310,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         response.headers.setdefault("ETag", etag)
         response.headers.setdefault("Last-Modified", http_date(last_modified))
-    cache_publicly(request, response, **ARTICLE_CACHE)
-    return response
+    return response, last_modified
 
 
 # --- MedicalWebPage structured data --------------------------------------------------------
