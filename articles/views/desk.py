@@ -18,6 +18,7 @@ from articles.forms import ArticleForm, CommentForm
 from articles.models import Article, Comment, Review, ReviewRound, State
 from articles.views import common
 from articles.views.diff import content_diff
+from editorial import roles
 from references.forms import ReferenceLookupForm
 
 AUTHOR_ACTIONS = ("submit", "withdraw", "resubmit", "revise")
@@ -208,7 +209,6 @@ def _editor(
         "unresolved": common.unresolved_markers(rendered),
         "citations": article.citation_set.select_related("reference").order_by("number"),
         "actions": actions,
-        "labels": workflow.ACTION_LABELS,
         "error": error,
         "conflict": conflict,
         "conflict_diff": conflict_diff,
@@ -222,8 +222,6 @@ def _editor(
 
 
 def _sees_review_page(user: Any) -> bool:
-    from editorial import roles
-
     return roles.is_board_member(user) or roles.is_editor(user)
 
 

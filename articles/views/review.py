@@ -137,7 +137,6 @@ def review_page(
         "article": article,
         "rendered": rendering.render_article(article),
         "actions": actions,
-        "labels": workflow.ACTION_LABELS,
         "is_contributor": rules.is_contributor(article, user),
         "current_round": current,
         "rounds": rounds,
