@@ -284,3 +284,16 @@ def test_the_review_page_costs_the_same_queries_for_many_references(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url(many)).status_code == 200
+
+
+def test_start_review_on_a_published_article_starts_its_re_review(
+    client, reviewer, make_article, policy
+):
+    article = make_article("published")
+    client.force_login(reviewer)
+    assert ">Start review</button>" in client.get(url(article)).text
+    response = client.post(url(article, "start"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == "under_review"
+    assert article.rounds.first().kind == "rereview"
