@@ -22,7 +22,11 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
@@ -65,17 +69,23 @@ def render_public(
     (a Set-Cookie and a different body on every request), which makes the page uncacheable
     and not byte-stable. Public pages have no forms that POST for anonymous readers.
     """
-    if not request.user.is_authenticated:
+    if is_anonymous(request):
         context = {**context, "csrf_token": ""}
     return render(request, template, context, status=status)
 
 
+def is_anonymous(request: HttpRequest) -> bool:
+    """Without a session cookie nobody is signed in; that check skips loading the session."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES or not request.user.is_authenticated
+
+
 def cache_publicly(request: HttpRequest, response: HttpResponse, **directives: Any) -> None:
     """CDN-friendly for anonymous readers; private for signed-in people (the header names them)."""
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
+    patch_vary_headers(response, ("Cookie",))
+    if is_anonymous(request):
         patch_cache_control(response, **directives)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
 
 
 # Two layers keep rendered pages for anonymous readers (signed-in people see their name
@@ -101,7 +111,7 @@ def _page_key(request: HttpRequest, version: str) -> str:
 
 
 def _shareable(request: HttpRequest) -> bool:
-    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    return request.method in ("GET", "HEAD") and is_anonymous(request)
 
 
 def _cached_page(request: HttpRequest, version: str) -> HttpResponse | None:
@@ -133,7 +143,7 @@ def _from_micro_cache(request: HttpRequest, **directives: Any) -> HttpResponse |
     for header in ("ETag", "Last-Modified"):
         if header in validators:
             response.headers[header] = validators[header]
-    patch_cache_control(response, **directives)
+    cache_publicly(request, response, **directives)
     return response
 
 
