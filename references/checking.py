@@ -65,7 +65,11 @@ def check_batch(
     client: httpx.Client,
     pause: Callable[[], None] = lambda: None,
 ) -> list[Outcome]:
-    """Ask the services about these references and record what they say."""
+    """Ask the services about these references and record what they say.
+
+    Raises lookup.RateLimited on a 429, after recording the references already checked:
+    the caller should stop asking and leave the rest for its next run.
+    """
     pubmed, pubmed_problem = _pubmed_statuses(
         [r.pmid for r in references if r.pmid], client=client, pause=pause
     )
@@ -82,6 +86,8 @@ def check_batch(
                 status = lookup.crossref_status(message, reference.doi, notices)
                 if status:
                     found.append(status)
+            except lookup.RateLimited:
+                raise
             except lookup.ReferenceLookupError as error:
                 problems.append(str(error))
         if reference.pmid:
@@ -103,6 +109,8 @@ def _pubmed_statuses(
         chunk = pmids[start : start + PUBMED_BATCH]
         try:
             summaries = lookup.fetch_pubmed_summaries(client, chunk)
+        except lookup.RateLimited:
+            raise
         except lookup.ReferenceLookupError as error:
             return statuses, str(error)
         pause()

@@ -61,7 +61,14 @@ def markers_resolve(article: Article) -> list[str]:
     in_library_now = resolve(missing)
     problems = []
     for key in missing:
-        if key in in_library_now:
+        if key.startswith("pmid:") and not key[5:].isdigit():
+            problems.append(f"The citation [@{key}] is not a valid PMID: a PMID is digits only.")
+        elif key.startswith("doi:") and not key[4:].startswith("10."):
+            problems.append(
+                f"The citation [@{key}] is not a valid DOI: a DOI starts with 10., "
+                "e.g. [@doi:10.2337/dc16-2042]."
+            )
+        elif key in in_library_now:
             problems.append(
                 f"The citation [@{key}] is in the library now but was added after this draft "
                 "was last saved: save the draft again so it is numbered."

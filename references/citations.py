@@ -153,14 +153,14 @@ def resolve(keys: Sequence[str]) -> dict[str, Reference]:
     pmids = [k[5:] for k in keys if k.startswith("pmid:")]
     dois = [k[4:] for k in keys if k.startswith("doi:")]
     slugs = [k for k in keys if not k.startswith(("pmid:", "doi:"))]
-    query = Q(pk__in=[])
+    query = Q()
     if pmids:
         query |= Q(pmid__in=pmids)
     if dois:
         query |= Q(doi__in=dois)
     if slugs:
         query |= Q(key__in=slugs)
-    if not (pmids or dois or slugs):
+    if not query:
         return {}
     return match_keys(keys, Reference.objects.filter(query))
 

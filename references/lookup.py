@@ -59,6 +59,10 @@ class ReferenceLookupError(LookupError):
     """A look-up that failed; str(error) is the message for the author."""
 
 
+class RateLimited(ReferenceLookupError):
+    """The service answered 429: stop asking for now (check_references ends its run)."""
+
+
 @dataclass(frozen=True)
 class LookupResult:
     reference: Reference
@@ -164,7 +168,7 @@ def _get(client: httpx.Client, service: str, url: str, params: dict[str, str], w
     if response.status_code == 404:
         raise ReferenceLookupError(f"{service} has no record of {what}. Check it and try again.")
     if response.status_code == 429:
-        raise ReferenceLookupError(
+        raise RateLimited(
             f"{service} is limiting how often we may ask (too many look-ups). Wait a minute and "
             "try again."
         )

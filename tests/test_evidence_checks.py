@@ -54,6 +54,17 @@ def test_an_unresolved_marker_blocks_submit_naming_the_key(make_article, author)
     assert article.state == State.DRAFT
 
 
+def test_a_malformed_identifier_in_a_marker_is_explained(make_article, author):
+    article = make_article(body="Helps [@pmid:27999003]; see [@pmid:12ab] and [@doi:abc].")
+    with pytest.raises(WorkflowError) as error:
+        workflow.submit(article=article, by=author)
+    assert error.value.problems == [
+        "The citation [@pmid:12ab] is not a valid PMID: a PMID is digits only.",
+        "The citation [@doi:abc] is not a valid DOI: a DOI starts with 10., "
+        "e.g. [@doi:10.2337/dc16-2042].",
+    ]
+
+
 def test_a_reference_added_after_the_last_save_asks_for_a_save(make_article, author):
     article = make_article(body="Helps [@pmid:27999003] and [@late2024].")
     Reference.objects.create(title="Late study", key="late2024")
@@ -223,6 +234,22 @@ def test_a_failure_is_reported_and_the_others_still_get_checked(db, services):
     assert fine.retraction_status == Status.OK
     assert "Crossref has no record of DOI 10.5555/does-not-exist" in err
     assert "1 could not be checked" in out
+
+
+def test_a_rate_limit_stops_the_run_and_leaves_the_rest_for_next_time(db, services):
+    first = _make(doi="10.5555/concern-example")
+    second = _make(doi="10.2337/dc16-2042")
+    third = _make(doi="10.5555/corrected-example")
+    services.answer("crossref", "10.2337/dc16-2042", httpx.Response(429))
+    out, err = _run("--batch-size", "1")
+    for reference in (first, second, third):
+        reference.refresh_from_db()
+    assert first.retraction_status == Status.CONCERN
+    assert second.retraction_status == Status.UNCHECKED
+    assert third.retraction_status == Status.UNCHECKED
+    assert "Stopped early: Crossref is limiting" in err
+    asked = [r.url.path for r in services.requests]
+    assert not any("corrected-example" in path for path in asked)  # nothing after the 429
 
 
 def test_a_later_check_never_undoes_a_retraction(db, services):

@@ -62,7 +62,11 @@ class Command(BaseCommand):
             for start in range(0, len(pks), batch_size):
                 chunk = pks[start : start + batch_size]
                 references = list(Reference.objects.filter(pk__in=chunk).order_by("pk"))
-                outcomes = checking.check_batch(references, client=client, pause=pause)
+                try:
+                    outcomes = checking.check_batch(references, client=client, pause=pause)
+                except lookup.RateLimited as error:
+                    self.stderr.write(f"Stopped early: {error} The rest wait for the next run.")
+                    break
                 self._report(outcomes, references, totals)
                 self.stdout.write(
                     f"Checked {min(start + batch_size, len(pks))} of {len(pks)} references "
