@@ -195,6 +195,7 @@ def test_diff_against_the_previous_rounds_revision(client, author, reviewer, mak
     client.force_login(reviewer)
     page = client.get(url(article)).text
     assert "the revision reviewed in round 1" in page
+    assert "Earlier rounds (1)" in page and "Add a source." in page
     assert "<del>Exercise</del><ins>Supervised exercise</ins> helps" in page
 
 

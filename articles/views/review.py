@@ -119,9 +119,7 @@ def review_page(
         .prefetch_related("reviews__reviewer")
     )
     current = rounds[0] if rounds else None
-    reviews = (
-        list(Review.objects.filter(round=current).select_related("reviewer")) if current else []
-    )
+    reviews = list(current.reviews.all()) if current else []
     approvals = [
         r
         for r in reviews
@@ -139,7 +137,7 @@ def review_page(
         "actions": actions,
         "is_contributor": rules.is_contributor(article, user),
         "current_round": current,
-        "rounds": rounds,
+        "earlier_rounds": rounds[1:],
         "reviews": reviews,
         "approvals": approvals,
         "required": required,
