@@ -293,6 +293,8 @@ def _submission(article: Article, *, by: Any, comment: str, name: str) -> Articl
         locked = _lock(article)
         _require_permission(locked, name, by, rules.may_edit(locked, by))
         _require_state(locked, name)
+        # A reference added to the library since the last save may now resolve a marker.
+        _sync_citations(locked)
         _require_conditions(checks.submission_problems(locked), "submitted")
         _move(locked, name, by=by, comment=comment)
         _new_round(locked, by=by, kind=ReviewRound.Kind.SUBMISSION)

@@ -123,3 +123,23 @@ def test_history_keeps_every_revision_with_its_authors_and_citations(
     assert list(first.cited_references.all()) == []
     assert [row.reference for row in latest.cited_references.all()] == [reference]
     assert {row.user for row in latest.authors.all()} == {author, other_author}
+
+
+def test_submitting_resolves_a_marker_whose_reference_was_added_after_the_last_save(
+    make_article: Any, author: Any
+) -> None:
+    from references.models import Reference
+
+    article = make_article(body="Walking helps [@pmid:31908149] and so does care [@pmid:27999003].")
+    with pytest.raises(WorkflowError, match="31908149"):
+        workflow.submit(article=article, by=author)
+
+    Reference.objects.create(title="Osteoarthritis guideline", pmid="31908149", year=2020)
+    workflow.submit(article=article, by=author)
+
+    article.refresh_from_db()
+    assert article.state == State.SUBMITTED
+    assert list(article.citation_set.values_list("reference__pmid", flat=True)) == [
+        "31908149",
+        "27999003",
+    ]
