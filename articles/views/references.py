@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,17 +17,6 @@ SOURCES = {
     "crossref": "Added to the library from Crossref",
     "pubmed": "Added to the library from PubMed",
 }
-
-
-def marker_for(reference: Any) -> str:
-    """The citation marker an author pastes into the body."""
-    if reference.pmid:
-        return f"[@pmid:{reference.pmid}]"
-    if reference.doi:
-        return f"[@doi:{reference.doi}]"
-    if reference.key:
-        return f"[@{reference.key}]"
-    return ""
 
 
 @login_required
@@ -63,7 +50,7 @@ def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
         "manual_form": manual_form,
         "added": added,
         "source": source,
-        "marker": marker_for(added) if added else "",
+        "marker": added.marker if added else "",
         "error": error,
         "standalone": not request.htmx or bool(request.POST.get("standalone")),
     }
