@@ -305,3 +305,16 @@ def test_preview_after_the_session_ended_says_so_instead_of_showing_the_sign_in_
     assert response.status_code == 200
     assert "You have been signed out" in response.text
     assert "<form" not in response.text
+
+
+def test_submit_after_a_reference_was_added_to_the_library_saves_the_citations_again(
+    client, author, make_article, policy
+):
+    article = make_article(body="Helps [@pmid:27999003] and [@late2024].")
+    Reference.objects.create(title="Late study", key="late2024", year=2024)
+    client.force_login(author)
+    response = client.post(edit_url(article), form_data(article, action="submit"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == "submitted"
+    assert article.cited_references.count() == 2

@@ -130,7 +130,12 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
         return _editor(request, article, form)
     data = form.cleaned_data
     fields = ("title", "summary", "body", "audience")
-    changed = any(data[name] != getattr(article, name) for name in fields)
+    # A reference added to the library since the last save changes what the same text
+    # cites: saving again re-derives the citation rows, so count that as a change too.
+    cites_now = len(common.render_body(data["body"]).citations)
+    changed = cites_now != article.citation_set.count() or any(
+        data[name] != getattr(article, name) for name in fields
+    )
     try:
         if changed:
             workflow.save_content(
