@@ -10,7 +10,7 @@ connections), then runs wrk on loopback against /healthz (the baseline), one art
 / and a search, interleaved round by round so that drift on the machine hits every target
 alike. Prints requests/s, p50 and p99 (medians over the rounds) and each target's ratio to
 the baseline. It does this twice: with the default configuration, then with the opt-in
-micro-cache (PUBLIC_PAGE_CACHE_SECONDS). Needs PostgreSQL on 127.0.0.1:5432 (trust auth) and Debian's `wrk`.
+micro-cache (PUBLIC_PAGE_CACHE_SECONDS); BENCH_PASSES=micro runs only the second. Needs PostgreSQL on 127.0.0.1:5432 (trust auth) and Debian's `wrk`.
 """
 
 from __future__ import annotations
@@ -174,7 +174,9 @@ def main() -> None:
         "search": f"{base}/?q={SEARCH}",
     }
     failed = False
-    for title, seconds in PASSES.items():
+    chosen = os.environ.get("BENCH_PASSES", "default,micro").split(",")
+    passes = dict(zip(("default", "micro"), PASSES.items(), strict=True))
+    for title, seconds in (passes[name.strip()] for name in chosen):
         print(f"\n== Pass: {title}", flush=True)
         results = measure(targets, {**env, "PUBLIC_PAGE_CACHE_SECONDS": seconds})
         failed |= report(title, targets, results)

@@ -130,32 +130,36 @@ def _micro_seconds() -> int:
     return int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) or 0)
 
 
-def _from_micro_cache(request: HttpRequest, **directives: Any) -> HttpResponse | None:
+KEPT_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary")
+
+
+def _from_micro_cache(request: HttpRequest) -> HttpResponse | None:
+    """The kept response, headers and all; on this hot path nothing is parsed or patched."""
     if not _micro_seconds() or not _shareable(request):
         return None
     kept = cache.get(_page_key(request, "micro"))
     if kept is None:
         return None
-    status, content, validators = kept
-    response = get_conditional_response(
-        request, etag=validators.get("ETag"), last_modified=validators.get("last_modified")
-    ) or HttpResponse(content, status=status)
-    for header in ("ETag", "Last-Modified"):
-        if header in validators:
-            response.headers[header] = validators[header]
-    cache_publicly(request, response, **directives)
+    status, content, headers, last_modified = kept
+    response = None
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        response = get_conditional_response(
+            request, etag=headers.get("ETag"), last_modified=last_modified
+        )
+    if response is None:
+        response = HttpResponse(content, status=status)
+    for name, value in headers.items():
+        response.headers[name] = value
     return response
 
 
 def _to_micro_cache(
     request: HttpRequest, response: HttpResponse, last_modified: int | None
 ) -> None:
+    """Keep a finished response (Cache-Control and Vary already set) for anonymous readers."""
     if _micro_seconds() and _shareable(request) and response.status_code in (200, 410):
-        validators: dict[str, Any] = {"last_modified": last_modified}
-        for header in ("ETag", "Last-Modified"):
-            if header in response.headers:
-                validators[header] = response.headers[header]
-        kept = (response.status_code, response.content, validators)
+        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        kept = (response.status_code, response.content, headers, last_modified)
         cache.set(_page_key(request, "micro"), kept, _micro_seconds())
 
 
@@ -216,7 +220,7 @@ def _list_version() -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if (response := _from_micro_cache(request, **LIST_CACHE)) is not None:
+    if (response := _from_micro_cache(request)) is not None:
         return response
     version = _list_version()
     response = _cached_page(request, version)
@@ -273,7 +277,7 @@ def _snapshot(publication_id: int) -> tuple[Publication, list[Any]]:
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    if (response := _from_micro_cache(request, **ARTICLE_CACHE)) is not None:
+    if (response := _from_micro_cache(request)) is not None:
         return response
     response, last_modified = _article_response(request, slug)
     cache_publicly(request, response, **ARTICLE_CACHE)
