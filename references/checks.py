@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from references.citations import cited_keys, match_keys, resolve
+from references.citations import cited_keys, match_keys
 from references.models import Citation, Reference
 
 if TYPE_CHECKING:
@@ -58,7 +58,6 @@ def markers_resolve(article: Article) -> list[str]:
     missing = [key for key in keys if key not in found]
     if not missing:
         return []
-    in_library_now = resolve(missing)
     problems = []
     for key in missing:
         if key.startswith("pmid:") and not key[5:].isdigit():
@@ -67,11 +66,6 @@ def markers_resolve(article: Article) -> list[str]:
             problems.append(
                 f"The citation [@{key}] is not a valid DOI: a DOI starts with 10., "
                 "e.g. [@doi:10.2337/dc16-2042]."
-            )
-        elif key in in_library_now:
-            problems.append(
-                f"The citation [@{key}] is in the library now but was added after this draft "
-                "was last saved: save the draft again so it is numbered."
             )
         else:
             problems.append(

@@ -65,14 +65,6 @@ def test_a_malformed_identifier_in_a_marker_is_explained(make_article, author):
     ]
 
 
-def test_a_reference_added_after_the_last_save_asks_for_a_save(make_article, author):
-    article = make_article(body="Helps [@pmid:27999003] and [@late2024].")
-    Reference.objects.create(title="Late study", key="late2024")
-    with pytest.raises(WorkflowError) as error:
-        workflow.submit(article=article, by=author)
-    assert "save the draft again" in str(error.value)
-
-
 def test_an_article_citing_nothing_cannot_be_submitted(make_article, author):
     article = make_article(body="No sources at all.")
     with pytest.raises(WorkflowError, match="must cite at least one reference"):
