@@ -206,29 +206,39 @@ def measure(targets: dict[str, str], env: dict[str, str]) -> dict[str, list[dict
 
 
 def report(title: str, targets: dict[str, str], results: dict[str, list[dict[str, float]]]) -> bool:
+    """Medians over the rounds; each ratio is the median of the per-round ratios.
+
+    A target's ratio is taken against the baseline of its own round, so that load from
+    elsewhere on the machine, which moves between rounds, cancels out.
+    """
     summary = {
         name: {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99")}
         for name, runs in results.items()
     }
-    baseline = summary["baseline"]["rps"]
+    baselines = [r["rps"] for r in results["baseline"]]
     print()
     print(title)
     print(
         f"wrk -t{THREADS} -c{CONNECTIONS}, {ROUNDS} x {SECONDS}s per target, medians; "
-        f"gunicorn 2 sync workers; {os.cpu_count()} CPUs"
+        f"gunicorn 2 sync workers; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'target':9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  goal  url")
+    print(
+        f"{'target':9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  goal      "
+        "per-round ratios  url"
+    )
     failed = False
     for name, row in summary.items():
-        ratio = row["rps"] / baseline
+        ratios = [r["rps"] / b for r, b in zip(results[name], baselines, strict=True)]
+        ratio = statistics.median(ratios)
         goal = GOALS.get(name)
         verdict = "" if goal is None else ("ok" if ratio >= goal else "MISS")
         failed |= verdict == "MISS"
         goal_text = f"{goal:.1f}x {verdict}" if goal else "-"
         path = targets[name].split(str(PORT), 1)[1]
+        rounds = " ".join(f"{r:.2f}" for r in ratios)
         print(
             f"{name:9} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} "
-            f"{ratio:5.2f}x  {goal_text:8} {path}"
+            f"{ratio:5.2f}x  {goal_text:8}  {rounds:16}  {path}"
         )
     return failed
 
