@@ -167,8 +167,10 @@ REFERENCE_LOOKUP_TIMEOUT = float(os.environ.get("REFERENCE_LOOKUP_TIMEOUT", "10"
 NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
 
 # Seconds each process may serve a public page to anonymous readers without asking the
-# database (0: off). See docs/performance.md.
-PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0)
+# database (0: off). On in production by default: the pages already tell CDNs they may keep
+# them for minutes (s-maxage), so 5 s at the origin adds no new staleness. Off in
+# development and tests, where a change must show at once. See docs/performance.md.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else 5)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
