@@ -17,21 +17,25 @@ def is_article_author(article: Article, user: Any) -> bool:
 
 
 def is_contributor(article: Article, user: Any) -> bool:
-    """An author of the article, or anyone who has edited its content.
+    """An author of the article (now or at any earlier revision), or anyone who edited it.
 
     Nobody approves their own work: an editor who rewrote the body is as conflicted as
-    the author who wrote it.
+    the author who wrote it, and a co-author taken off the byline still wrote what is there.
     """
     if not getattr(user, "is_authenticated", False):
         return False
     if is_article_author(article, user):
         return True
-    return article.events.filter(actor=user, transition="edit").exists()
+    if article.events.filter(actor=user, transition="edit").exists():
+        return True
+    return (
+        type(article).history.filter(id=article.pk, historicalarticle_authors__user=user).exists()
+    )
 
 
 def may_edit(article: Article, user: Any) -> bool:
-    """Authors of the article and editors may write its content (state permitting)."""
-    return roles.is_editor(user) or is_article_author(article, user)
+    """Authors of the article (still in the Authors role) and editors may write its content."""
+    return roles.is_editor(user) or (roles.is_author(user) and is_article_author(article, user))
 
 
 def may_review(article: Article, user: Any) -> bool:
@@ -45,8 +49,14 @@ def may_manage(article: Article, user: Any) -> bool:
 
 
 def may_view(article: Article, user: Any) -> bool:
-    """Who may see the working copy (not the public page): authors, the board, editors."""
-    return roles.is_editor(user) or roles.is_board_member(user) or is_article_author(article, user)
+    """Who may see the working copy (not the public page).
+
+    Its authors and editors always; the board once it has been submitted for review (a
+    draft that was never submitted is the authors' own).
+    """
+    if roles.is_editor(user) or is_article_author(article, user):
+        return True
+    return roles.is_board_member(user) and article.rounds.exists()
 
 
 PERMISSION_MESSAGES = {

@@ -48,8 +48,10 @@ def test_another_author_cannot_see_or_save_the_article(client, other_author, mak
     assert article.body != "Mine now."
 
 
-def test_board_member_sees_the_article_read_only_and_cannot_save(client, reviewer, make_article):
-    article = make_article()
+def test_board_member_sees_a_reviewed_article_read_only_and_cannot_save(
+    client, policy, reviewer, make_article
+):
+    article = make_article("changes_requested")
     client.force_login(reviewer)
     page = client.get(edit_url(article)).text
     assert 'id="editor-form"' not in page
@@ -57,6 +59,13 @@ def test_board_member_sees_the_article_read_only_and_cannot_save(client, reviewe
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.body != "Reviewer text."
+
+
+def test_a_draft_never_submitted_is_not_shown_to_the_board(client, reviewer, make_article):
+    article = make_article()
+    client.force_login(reviewer)
+    assert client.get(edit_url(article)).status_code == 404
+    assert client.get(f"/review/{article.pk}/").status_code == 404
 
 
 def test_author_sees_the_editor_with_labelled_fields_and_a_preview(client, author, make_article):

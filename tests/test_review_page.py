@@ -54,6 +54,7 @@ def test_reference_checks_flag_unchecked_and_identifier_less_references(
     article = workflow.create_article(
         by=author, title="Q?", body="A [@pmid:27999003]. B [@pamphlet]."
     )
+    workflow.submit(article=article, by=author)
     client.force_login(reviewer)
     page = client.get(url(article)).text
     assert "Not yet checked" in page and "never checked" in page
@@ -274,6 +275,7 @@ def test_the_review_page_costs_the_same_queries_for_many_references(
 
     client.force_login(reviewer)
     one = workflow.create_article(by=author, title="One source?", body="A [@pmid:27999003].")
+    workflow.submit(article=one, by=author)
     with CaptureQueriesContext(connection) as few:
         client.get(url(one))
     keys = []
@@ -283,6 +285,7 @@ def test_the_review_page_costs_the_same_queries_for_many_references(
     many = workflow.create_article(
         by=author, title="Many sources?", body="A [@pmid:27999003]. " + " ".join(keys)
     )
+    workflow.submit(article=many, by=author)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url(many)).status_code == 200
 
