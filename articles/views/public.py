@@ -70,7 +70,9 @@ def render_public(
     and not byte-stable. Public pages have no forms that POST for anonymous readers.
     """
     if is_anonymous(request):
-        context = {**context, "csrf_token": ""}
+        # Nor does an anonymous page show flash messages: whatever a messages cookie holds
+        # would otherwise be rendered into a page the caches share with every reader.
+        context = {**context, "csrf_token": "", "messages": ()}
     return render(request, template, context, status=status)
 
 
@@ -225,7 +227,8 @@ def home(request: HttpRequest) -> HttpResponse:
     version = _list_version()
     response = _cached_page(request, version)
     if response is None:
-        query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+        # PostgreSQL text cannot hold NUL; nobody searches for one.
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:QUERY_MAX_LENGTH]
         publications = search_publications(query) if query else live_publications()
         page: Page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
         response = render_public(request, "public/home.html", {"page": page, "query": query})
