@@ -17,7 +17,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, make_article, policy):
     article = make_article("under_review")
     assert client.get(url(article)).status_code == 302
     response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 401 and "/accounts/login/" in response.text
     assert not Review.objects.filter(decision="approve").exists()
 
 
@@ -243,12 +243,12 @@ def test_comment_redirect_stays_on_this_site(client, reviewer, make_article):
     "action",
     ["start", "approve", "request-changes", "comment", "publish", "archive"],
 )
-def test_every_decision_endpoint_sends_an_anonymous_visitor_to_sign_in(
+def test_every_decision_endpoint_refuses_an_anonymous_visitor_and_offers_sign_in(
     client, make_article, policy, action
 ):
     article = make_article("under_review")
     response = client.post(url(article, action), {"comment": "x", "reason": "x"})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 401 and "/accounts/login/" in response.text
     article.refresh_from_db()
     assert article.state == "under_review"
 

@@ -18,6 +18,7 @@ from articles.forms import ArticleForm, CommentForm
 from articles.models import Article, Comment, Review, ReviewRound, State
 from articles.views import common
 from articles.views.diff import content_diff
+from articles.views.kept import keep_text_when_signed_out
 from editorial import roles
 from references.forms import ReferenceLookupForm
 
@@ -54,19 +55,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _signed_out_save(request: HttpRequest) -> HttpResponse | None:
-    """A save posted after the session ended: show the text back rather than lose it."""
-    if request.user.is_authenticated:
-        return None
-    if request.method != "POST":
-        return redirect_to_login(request.get_full_path())
-    kept = {name: request.POST.get(name, "") for name in ("title", "summary", "body")}
-    return render(request, "articles/signed_out_save.html", {"kept": kept}, status=401)
-
-
+@keep_text_when_signed_out
 def new_article(request: HttpRequest) -> HttpResponse:
-    if (signed_out := _signed_out_save(request)) is not None:
-        return signed_out
     common.require_writer(request.user)
     form = ArticleForm(request.POST or None)
     error = None
@@ -101,9 +91,8 @@ def new_article(request: HttpRequest) -> HttpResponse:
     )
 
 
+@keep_text_when_signed_out
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (signed_out := _signed_out_save(request)) is not None:
-        return signed_out
     article = common.article_for(request.user, pk)
     if request.method != "POST":
         form = ArticleForm(

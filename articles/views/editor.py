@@ -15,6 +15,7 @@ from articles.exceptions import WorkflowError
 from articles.forms import ArchiveForm, PublishForm
 from articles.models import Article, State
 from articles.views import common
+from articles.views.kept import keep_text_when_signed_out
 from articles.views.review import ARCHIVE_IDS, PUBLISH_IDS, not_offered, review_page
 from editorial import roles
 
@@ -48,7 +49,7 @@ def publishing(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@keep_text_when_signed_out
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
@@ -75,7 +76,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(article.get_review_url())
 
 
-@login_required
+@keep_text_when_signed_out
 @require_POST
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(

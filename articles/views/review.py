@@ -22,6 +22,7 @@ from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, R
 from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
 from articles.views import common
 from articles.views.diff import content_diff
+from articles.views.kept import keep_text_when_signed_out, render_kept
 from editorial import roles
 from references.models import Citation
 
@@ -218,7 +219,7 @@ def _done(request: HttpRequest, article: Article, message: str) -> HttpResponse:
     return redirect(article.get_review_url())
 
 
-@login_required
+@keep_text_when_signed_out
 @require_POST
 def start_review(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(request.user, pk)
@@ -231,7 +232,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, article, "Review started. Read it, then approve or request changes.")
 
 
-@login_required
+@keep_text_when_signed_out
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
@@ -259,7 +260,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, article, "Your approval is recorded. It needs more approvals.")
 
 
-@login_required
+@keep_text_when_signed_out
 @require_POST
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
@@ -280,7 +281,7 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, article, "Changes requested. The authors have been told.")
 
 
-@login_required
+@keep_text_when_signed_out
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     article = common.article_for(
@@ -298,6 +299,14 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Comment added.")
             return redirect(f"{back}#thread")
+    elif request.POST.get("body", "").strip():
+        # Too long, say: show the real reason and the text, never drop it on a redirect.
+        return render_kept(
+            request,
+            heading="Comment not added",
+            reason=" ".join(form.errors.get("body", [])),
+            status=400,
+        )
     else:
         messages.error(request, "Write something before adding a comment.")
     return redirect(f"{back}#comment-form")

@@ -188,3 +188,27 @@ def test_add_reference_gives_a_marker_that_goes_into_the_body(signed_in, author,
     expect(page.get_by_role("status")).to_contain_text("Draft saved")
     article.refresh_from_db()
     assert list(article.cited_references.all()) == [reference]
+
+
+def test_signing_in_again_in_another_tab_lets_the_old_tab_save_its_text(
+    signed_in, author, reference
+):
+    article = workflow.create_article(by=author, title="Session ends?", body=BODY)
+    page = signed_in(author)
+    page.goto(article.get_edit_url())
+    page.context.clear_cookies()  # the session ends while the author is writing
+
+    mine = BODY + "\nWritten while signed out, saved after signing in elsewhere.\n"
+    page.get_by_label("Body", exact=True).fill(mine)
+    other = page.context.new_page()  # "Sign in in a new tab"
+    other.goto("/accounts/login/")
+    other.get_by_label("Username").fill(author.get_username())
+    other.get_by_label("Password").fill("test-password")
+    other.get_by_role("button", name="Sign in").click()
+    other.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    page.bring_to_front()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    article.refresh_from_db()
+    assert "saved after signing in elsewhere" in article.body
