@@ -11,10 +11,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django_fsm.admin import FSMAdminMixin
 
-from articles import workflow
+from articles import rules, workflow
 from articles.exceptions import WorkflowError
 from articles.models import (
     Article,
@@ -24,6 +24,7 @@ from articles.models import (
     ReviewRound,
     WorkflowEvent,
 )
+from editorial import roles
 from editorial.admin_history import ReadOnlyHistoryAdmin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience")
@@ -56,6 +57,7 @@ class ReadOnlyAdminMixin:
 
 
 class ArticleAdminForm(forms.ModelForm):
+    acting_user: Any = None  # set by ArticleAdmin.get_form
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -68,14 +70,27 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["expected_revision"].initial = self.instance.revision
 
     def clean(self) -> dict[str, Any]:
+        """The workflow's own checks, run here too, so a refusal keeps the typed text."""
         cleaned = super().clean()
-        content_changed = set(self.changed_data) & set(CONTENT_FIELDS)
-        stale = cleaned.get("expected_revision") != self.instance.revision
-        if self.instance.pk and content_changed and stale:
+        user = self.acting_user
+        content_changed = bool(set(self.changed_data) & set(CONTENT_FIELDS))
+        if self.instance.pk and not content_changed:
+            return cleaned
+        if not self.instance.pk and not (roles.is_author(user) or roles.is_editor(user)):
+            raise forms.ValidationError("Only authors and editors can start a new article.")
+        if self.instance.pk and not rules.may_edit(self.instance, user):
+            raise forms.ValidationError(rules.PERMISSION_MESSAGES["edit"])
+        if self.instance.pk and cleaned.get("expected_revision") != self.instance.revision:
             raise forms.ValidationError(
                 "Someone saved a newer version while you were editing. Your text is kept "
                 "below; reload the page in another tab to compare before saving again."
             )
+        try:
+            workflow.validate_content(
+                cleaned.get("title") or "", cleaned.get("summary") or "", cleaned.get("body") or ""
+            )
+        except WorkflowError as refusal:
+            raise forms.ValidationError([refusal.message, *refusal.problems]) from None
         return cleaned
 
 
@@ -212,7 +227,23 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
                     slug=obj.slug
                 )
         except WorkflowError as error:
-            messages.error(request, str(error))
+            # Only a race after clean() (another save in between) gets here.
+            request._article_save_refused = True
+            messages.error(request, f"Not saved: {error}")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if not getattr(request, "_article_save_refused", False):
+            super().save_related(request, form, formsets, change)
+
+    def response_change(self, request: HttpRequest, obj: Article) -> Any:
+        if getattr(request, "_article_save_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def _apply_fsm_transition(
         self,

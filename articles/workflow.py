@@ -162,7 +162,7 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _validate_content(title: str, summary: str, body: str) -> None:
+def validate_content(title: str, summary: str, body: str) -> None:
     problems = []
     if not title.strip():
         problems.append("Title cannot be empty.")
@@ -196,7 +196,7 @@ def create_article(
 
     if not (roles.is_author(by) or roles.is_editor(by)):
         raise WorkflowError("Only authors and editors can start a new article.")
-    _validate_content(title, summary, body)
+    validate_content(title, summary, body)
     with transaction.atomic():
         article = Article(
             title=title.strip(),
@@ -252,7 +252,7 @@ def save_content(
                 current_revision=locked.revision,
                 submitted=submitted,
             )
-        _validate_content(title, summary, body)
+        validate_content(title, summary, body)
         locked.title = title.strip()
         locked.summary = summary.strip()
         locked.body = body

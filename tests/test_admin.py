@@ -273,3 +273,57 @@ def test_an_editor_cannot_change_a_superusers_account(client: Any, editor: Any) 
     assert response.status_code == 403
     boss.refresh_from_db()
     assert boss.username == "boss"
+
+
+def test_an_oversized_body_in_the_admin_is_refused_on_the_form_with_the_text_kept(
+    client: Any, make_article: Any, editor: Any
+) -> None:
+    article = make_article()
+    client.force_login(editor)
+    data = change_form_data(client, change_url(article))
+    data["body"] = "Long careful text. " * 30_000
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The content was not saved." in page
+    assert "Long careful text. Long careful text." in page
+    assert "was changed successfully" not in page
+    article.refresh_from_db()
+    assert not article.body.startswith("Long careful text.")
+
+
+def test_the_admin_add_form_creates_a_draft_through_the_workflow(client: Any, editor: Any) -> None:
+    client.force_login(editor)
+    url = reverse("admin:articles_article_add")
+    data = change_form_data(client, url)
+    data.update(
+        title="Is cold water swimming safe?", slug="ignored", body="Body.", audience="patient"
+    )
+    data["authors"] = [editor.pk]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    article = Article.objects.get(title="Is cold water swimming safe?")
+    assert article.state == State.DRAFT
+    assert article.events.filter(transition="edit", actor=editor).exists()
+
+
+def test_staff_without_a_writing_role_get_a_form_error_not_a_crash_when_adding(
+    client: Any, staff_clerk: Any
+) -> None:
+    staff_clerk.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(staff_clerk)
+    url = reverse("admin:articles_article_add")
+    data = change_form_data(client, url)
+    data.update(
+        title="A clerk's question?", slug="clerk", body="Typed by a clerk.", audience="patient"
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Only authors and editors can start a new article." in response.content.decode()
+    assert not Article.objects.filter(title="A clerk's question?").exists()
