@@ -197,21 +197,31 @@ def create_article(
     if not (roles.is_author(by) or roles.is_editor(by)):
         raise WorkflowError("Only authors and editors can start a new article.")
     validate_content(title, summary, body)
-    with transaction.atomic():
-        article = Article(
-            title=title.strip(),
-            summary=summary.strip(),
-            body=body,
-            audience=audience,
-            slug=unique_slug(title),
-        )
-        article._history_user = by
-        article._change_reason = "create"
-        article.save()
-        article.authors.add(by, *authors)
-        _sync_citations(article)
-        _save_with_history(article, "edit", by=by, comment="created", from_state=article.state)
-    return article
+    for attempt in range(5):
+        slug = unique_slug(title)
+        try:
+            with transaction.atomic():
+                article = Article(
+                    title=title.strip(),
+                    summary=summary.strip(),
+                    body=body,
+                    audience=audience,
+                    slug=slug,
+                )
+                article._history_user = by
+                article._change_reason = "create"
+                article.save()
+                article.authors.add(by, *authors)
+                _sync_citations(article)
+                _save_with_history(
+                    article, "edit", by=by, comment="created", from_state=article.state
+                )
+            return article
+        except IntegrityError:
+            # Someone took the same slug a moment ago: the next try picks the next free one.
+            if attempt == 4 or not Article.objects.filter(slug=slug).exists():
+                raise
+    raise AssertionError("unreachable")
 
 
 def save_content(

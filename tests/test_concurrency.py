@@ -199,3 +199,31 @@ def test_two_editors_publishing_at_once_write_one_publication(
     )
     assert kinds(results) == ["ok", "refused"]
     assert Publication.objects.filter(article=article).count() == 1
+
+
+def test_two_authors_creating_the_same_title_at_once_both_get_a_draft(
+    author: Any, other_author: Any
+) -> None:
+    started = threading.Barrier(2)
+    results: list[Any] = []
+
+    def create(by: Any) -> None:
+        try:
+            started.wait()
+            results.append(workflow.create_article(by=by, title="Is coffee bad for the heart?"))
+        except Exception as error:
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(u,)) for u in (author, other_author)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert all(isinstance(r, Article) for r in results), results
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "is-coffee-bad-for-the-heart",
+        "is-coffee-bad-for-the-heart-2",
+    ]

@@ -301,3 +301,18 @@ def test_start_review_on_a_published_article_starts_its_re_review(
     article.refresh_from_db()
     assert article.state == "under_review"
     assert article.rounds.first().kind == "rereview"
+
+
+def test_declared_interests_are_shown_to_editors_but_not_to_the_authors(
+    client, policy, make_article, author, reviewer, second_reviewer, editor
+):
+    policy.required_approvals = 2
+    policy.save()
+    article = workflow.start_review(article=make_article("submitted"), by=reviewer)
+    workflow.approve(article=article, by=reviewer, conflict_of_interest="Consulting for Acme Neuro")
+    client.force_login(editor)
+    assert "Consulting for Acme Neuro" in client.get(url(article)).text
+    client.force_login(author)
+    page = client.get(url(article))
+    assert page.status_code == 200
+    assert "Consulting for Acme Neuro" not in page.text
