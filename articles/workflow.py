@@ -508,6 +508,8 @@ def publish(
                 from_state=locked.state,
             )
         else:
+            # A reference retracted since the approval must not go live with it.
+            _require_conditions(checks.approval_problems(locked), "published")
             _write_publication(locked, by=by, now=now)
             locked.publish_at, locked.publish_scheduled_by = None, None
             _move(locked, "publish", by=by, comment=comment)

@@ -314,3 +314,15 @@ def test_a_reference_locked_by_someone_else_is_skipped_not_waited_for():
     assert "someone is editing it" in outcome.problems[0]
     reference.refresh_from_db()
     assert reference.retraction_status == Status.UNCHECKED
+
+
+def test_a_reference_retracted_after_approval_stops_publication(
+    policy, make_article, editor, reference
+):
+    article = make_article("approved")
+    _set_status(reference, Status.RETRACTED)
+    with pytest.raises(WorkflowError, match="has been retracted"):
+        workflow.publish(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.state == State.APPROVED
+    assert article.current_publication is None
