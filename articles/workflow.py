@@ -10,7 +10,8 @@ management commands all call these functions.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -72,6 +73,23 @@ def _require_conditions(problems: Iterable[str], action: str) -> None:
     problems = list(problems)
     if problems:
         raise WorkflowError(f"The article cannot be {action} yet.", problems=problems)
+
+
+@contextmanager
+def _acting(
+    article: Article, name: str, *, by: Any, may: Callable[[Article, Any], bool]
+) -> Iterator[Article]:
+    """The frame of every transition: a transaction, the row lock, who and from which state.
+
+    Yields the locked, fresh article; once the transaction has committed, the caller's own
+    instance is refreshed so it does not go stale.
+    """
+    with transaction.atomic():
+        locked = _lock(article)
+        _require_permission(locked, name, by, may(locked, by))
+        _require_state(locked, name)
+        yield locked
+    _sync(article, locked)
 
 
 def _move(
@@ -299,44 +317,32 @@ def resubmit(*, article: Article, by: Any, comment: str = "") -> Article:
 
 
 def _submission(article: Article, *, by: Any, comment: str, name: str) -> Article:
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, name, by, rules.may_edit(locked, by))
-        _require_state(locked, name)
+    with _acting(article, name, by=by, may=rules.may_edit) as locked:
         # A reference added to the library since the last save may now resolve a marker.
         _sync_citations(locked)
         _require_conditions(checks.submission_problems(locked), "submitted")
         _move(locked, name, by=by, comment=comment)
         _new_round(locked, by=by, kind=ReviewRound.Kind.SUBMISSION)
         _after_commit(notifications.submitted, locked.pk)
-    _sync(article, locked)
     return locked
 
 
 def withdraw(*, article: Article, by: Any, comment: str = "") -> Article:
     """submitted → draft, before a reviewer has picked it up."""
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "withdraw", by, rules.may_edit(locked, by))
-        _require_state(locked, "withdraw")
+    with _acting(article, "withdraw", by=by, may=rules.may_edit) as locked:
         _close_round(locked, ReviewRound.Outcome.WITHDRAWN)
         _move(locked, "withdraw", by=by, comment=comment)
-    _sync(article, locked)
     return locked
 
 
 def start_review(*, article: Article, by: Any, comment: str = "") -> Article:
     """submitted → under_review: a board member picks the submission up."""
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "start_review", by, rules.may_review(locked, by))
-        _require_state(locked, "start_review")
+    with _acting(article, "start_review", by=by, may=rules.may_review) as locked:
         review_round = _open_round(locked)
         if review_round is not None:
             review_round.started_at, review_round.started_by = timezone.now(), by
             review_round.save(update_fields=["started_at", "started_by"])
         _move(locked, "start_review", by=by, comment=comment)
-    _sync(article, locked)
     return locked
 
 
@@ -356,10 +362,7 @@ def approve(
     """
     conflict_of_interest = (conflict_of_interest or "").strip()
     comment = (comment or "").strip()
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "approve", by, rules.may_review(locked, by))
-        _require_state(locked, "approve")
+    with _acting(article, "approve", by=by, may=rules.may_review) as locked:
         if not conflict_of_interest:
             raise WorkflowError(
                 "Declare any conflict of interest before approving: write “none” or state the interest."
@@ -412,17 +415,13 @@ def approve(
         )
         if quorum_met:
             _after_commit(notifications.approved, locked.pk)
-    _sync(article, locked)
     return locked
 
 
 def request_changes(*, article: Article, by: Any, comment: str) -> Article:
     """under_review → changes_requested: any one reviewer's request sends it back."""
     comment = (comment or "").strip()
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "request_changes", by, rules.may_review(locked, by))
-        _require_state(locked, "request_changes")
+    with _acting(article, "request_changes", by=by, may=rules.may_review) as locked:
         if not comment:
             raise WorkflowError("Say what needs to change: a request for changes needs a comment.")
         review_round = _open_round(locked)
@@ -438,49 +437,36 @@ def request_changes(*, article: Article, by: Any, comment: str) -> Article:
         _close_round(locked, ReviewRound.Outcome.CHANGES_REQUESTED)
         _move(locked, "request_changes", by=by, comment=comment)
         _after_commit(notifications.changes_requested, locked.pk)
-    _sync(article, locked)
     return locked
 
 
 def revise(*, article: Article, by: Any, comment: str = "") -> Article:
     """published → draft: a new cycle; the live publication stays up meanwhile."""
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "revise", by, rules.may_edit(locked, by))
-        _require_state(locked, "revise")
+    with _acting(article, "revise", by=by, may=rules.may_edit) as locked:
         _move(locked, "revise", by=by, comment=comment)
-    _sync(article, locked)
     return locked
 
 
 def start_rereview(*, article: Article, by: Any, comment: str = "") -> Article:
     """published → under_review: the board re-confirms unchanged content."""
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "start_rereview", by, rules.may_review(locked, by))
-        _require_state(locked, "start_rereview")
+    with _acting(article, "start_rereview", by=by, may=rules.may_review) as locked:
         review_round = _new_round(locked, by=by, kind=ReviewRound.Kind.REREVIEW)
         review_round.started_at, review_round.started_by = timezone.now(), by
         review_round.save(update_fields=["started_at", "started_by"])
         _move(locked, "start_rereview", by=by, comment=comment)
-    _sync(article, locked)
     return locked
 
 
 def archive(*, article: Article, by: Any, reason: str) -> Article:
     """any but archived → archived: the public page answers 410 Gone with a notice."""
     reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "archive", by, rules.may_manage(locked, by))
-        _require_state(locked, "archive")
+    with _acting(article, "archive", by=by, may=rules.may_manage) as locked:
         if not reason:
             raise WorkflowError("Give a reason for archiving; readers and the team will see it.")
         _close_round(locked, ReviewRound.Outcome.ARCHIVED)
         locked.archived_reason = reason
         locked.publish_at, locked.publish_scheduled_by = None, None
         _move(locked, "archive", by=by, comment=reason)
-    _sync(article, locked)
     return locked
 
 
@@ -493,10 +479,7 @@ def publish(
     publication is carried out by `manage.py publish_scheduled`, which calls this again.
     """
     now = timezone.now()
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_permission(locked, "publish", by, rules.may_manage(locked, by))
-        _require_state(locked, "publish")
+    with _acting(article, "publish", by=by, may=rules.may_manage) as locked:
         if at is not None and at > now:
             locked.publish_at, locked.publish_scheduled_by = at, by
             when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")
@@ -514,7 +497,6 @@ def publish(
             locked.publish_at, locked.publish_scheduled_by = None, None
             _move(locked, "publish", by=by, comment=comment)
             _after_commit(notifications.published, locked.pk)
-    _sync(article, locked)
     return locked
 
 
