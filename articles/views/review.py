@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -232,53 +233,77 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, article, "Review started. Read it, then approve or request changes.")
 
 
-@keep_text_when_signed_out
-@require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(
+    request: HttpRequest,
+    pk: int,
+    *,
+    action: str,
+    form_name: str,
+    make_form: Callable[[Article], Form],
+    act: Callable[[Article, dict[str, Any]], str],
+) -> HttpResponse:
+    """One decision from the review page: check it is offered, validate, act, report.
+
+    Anything refused re-renders the review page with the reason and the form as typed.
+    """
     article = common.article_for(
         request.user, pk, Article.objects.select_related("current_publication")
     )
-    refused = not_offered(article, request.user, "approve")
+    refused = not_offered(article, request.user, action)
     if refused is not None:
         return review_page(request, article, refused=refused, status=400)
-    warnings = checks.approval_warnings(article)
-    form = ApproveForm(request.POST, warnings=warnings, auto_id=APPROVE_IDS)
+    form = make_form(article)
     if not form.is_valid():
-        return review_page(request, article, approve_form=form, status=400)
+        return review_page(request, article, status=400, **{form_name: form})
     try:
+        done = act(article, form.cleaned_data)
+    except WorkflowError as refused:
+        return review_page(request, article, refused=refused, status=400, **{form_name: form})
+    return _done(request, article, done)
+
+
+@keep_text_when_signed_out
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(article: Article, data: dict[str, Any]) -> str:
         workflow.approve(
             article=article,
             by=request.user,
-            conflict_of_interest=form.cleaned_data["conflict_of_interest"],
-            comment=form.cleaned_data["comment"],
-            acknowledged_warnings=form.cleaned_data.get("acknowledged_warnings", []),
+            conflict_of_interest=data["conflict_of_interest"],
+            comment=data["comment"],
+            acknowledged_warnings=data.get("acknowledged_warnings", []),
         )
-    except WorkflowError as refused:
-        return review_page(request, article, approve_form=form, refused=refused, status=400)
-    if article.state == State.APPROVED:
-        return _done(request, article, "Approved. The quorum is met; an editor can publish it.")
-    return _done(request, article, "Your approval is recorded. It needs more approvals.")
+        if article.state == State.APPROVED:
+            return "Approved. The quorum is met; an editor can publish it."
+        return "Your approval is recorded. It needs more approvals."
+
+    return decide(
+        request,
+        pk,
+        action="approve",
+        form_name="approve_form",
+        make_form=lambda article: ApproveForm(
+            request.POST, warnings=checks.approval_warnings(article), auto_id=APPROVE_IDS
+        ),
+        act=act,
+    )
 
 
 @keep_text_when_signed_out
 @require_POST
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
-    article = common.article_for(
-        request.user, pk, Article.objects.select_related("current_publication")
+    def act(article: Article, data: dict[str, Any]) -> str:
+        workflow.request_changes(article=article, by=request.user, comment=data["comment"])
+        return "Changes requested. The authors have been told."
+
+    return decide(
+        request,
+        pk,
+        action="request_changes",
+        form_name="changes_form",
+        make_form=lambda article: RequestChangesForm(request.POST, auto_id=CHANGES_IDS),
+        act=act,
     )
-    refused = not_offered(article, request.user, "request_changes")
-    if refused is not None:
-        return review_page(request, article, refused=refused, status=400)
-    form = RequestChangesForm(request.POST, auto_id=CHANGES_IDS)
-    if not form.is_valid():
-        return review_page(request, article, changes_form=form, status=400)
-    try:
-        workflow.request_changes(
-            article=article, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except WorkflowError as refused:
-        return review_page(request, article, changes_form=form, refused=refused, status=400)
-    return _done(request, article, "Changes requested. The authors have been told.")
 
 
 @keep_text_when_signed_out
