@@ -50,6 +50,13 @@ def race(article: Article, *actions: Callable[[], Any]) -> list[tuple[str, Any]]
     return results
 
 
+def approving(article: Article, reviewer: Any) -> Callable[[], Any]:
+    """An approval as a worker makes it: its own copy of the article, "none" declared."""
+    return lambda: workflow.approve(
+        article=Article.objects.get(pk=article.pk), by=reviewer, conflict_of_interest="none"
+    )
+
+
 def kinds(results: list[tuple[str, Any]]) -> list[str]:
     return sorted(kind for kind, _ in results)
 
@@ -79,14 +86,8 @@ def test_two_simultaneous_approvals_with_quorum_two_both_count(
     article = workflow.start_review(article=make_article("submitted"), by=reviewer)
     results = race(
         article,
-        lambda: workflow.approve(
-            article=Article.objects.get(pk=article.pk), by=reviewer, conflict_of_interest="none"
-        ),
-        lambda: workflow.approve(
-            article=Article.objects.get(pk=article.pk),
-            by=second_reviewer,
-            conflict_of_interest="none",
-        ),
+        approving(article, reviewer),
+        approving(article, second_reviewer),
     )
     assert kinds(results) == ["ok", "ok"]
     article.refresh_from_db()
@@ -101,14 +102,8 @@ def test_two_simultaneous_approvals_with_quorum_one_make_one_approval(
     article = workflow.start_review(article=make_article("submitted"), by=reviewer)
     results = race(
         article,
-        lambda: workflow.approve(
-            article=Article.objects.get(pk=article.pk), by=reviewer, conflict_of_interest="none"
-        ),
-        lambda: workflow.approve(
-            article=Article.objects.get(pk=article.pk),
-            by=second_reviewer,
-            conflict_of_interest="none",
-        ),
+        approving(article, reviewer),
+        approving(article, second_reviewer),
     )
     assert kinds(results) == ["ok", "refused"]
     article.refresh_from_db()
@@ -122,10 +117,7 @@ def test_a_double_submitted_approval_counts_once(
     policy.required_approvals = 2
     policy.save()
     article = workflow.start_review(article=make_article("submitted"), by=reviewer)
-    approve = lambda: workflow.approve(  # noqa: E731
-        article=Article.objects.get(pk=article.pk), by=reviewer, conflict_of_interest="none"
-    )
-    results = race(article, approve, approve)
+    results = race(article, approving(article, reviewer), approving(article, reviewer))
     assert kinds(results) == ["ok", "refused"]
     assert Review.objects.filter(round__article=article, decision="approve").count() == 1
     article.refresh_from_db()
@@ -138,9 +130,7 @@ def test_an_approval_racing_a_request_for_changes_leaves_one_consistent_outcome(
     article = workflow.start_review(article=make_article("submitted"), by=reviewer)
     results = race(
         article,
-        lambda: workflow.approve(
-            article=Article.objects.get(pk=article.pk), by=reviewer, conflict_of_interest="none"
-        ),
+        approving(article, reviewer),
         lambda: workflow.request_changes(
             article=Article.objects.get(pk=article.pk), by=second_reviewer, comment="Fix dosing."
         ),
