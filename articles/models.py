@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -53,8 +53,19 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(state=State.UNDER_REVIEW)
 
     def review_due(self, on: Any) -> ArticleQuerySet:
-        """Published articles whose live publication is past its re-review date."""
-        return self.filter(state=State.PUBLISHED, current_publication__next_review_due__lte=on)
+        """Published articles past their re-review date, or citing a retracted reference.
+
+        Each row carries `cites_retracted`: a retraction found after publication (by
+        check_references) puts the article in front of the board at once, not at its date.
+        """
+        retracted = Citation.objects.filter(
+            article=OuterRef("pk"), reference__retraction_status="retracted"
+        )
+        return (
+            self.filter(state=State.PUBLISHED)
+            .annotate(cites_retracted=Exists(retracted))
+            .filter(Q(current_publication__next_review_due__lte=on) | Q(cites_retracted=True))
+        )
 
     def due_for_publication(self, now: Any) -> ArticleQuerySet:
         return self.filter(state=State.APPROVED, publish_at__isnull=False, publish_at__lte=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
@@ -124,3 +125,23 @@ def test_flag_due_reviews_can_fail_for_monitoring(overdue):
     with pytest.raises(SystemExit) as exit_info:
         call_command("flag_due_reviews", on=datetime.date(2026, 4, 1), fail_if_due=True)
     assert exit_info.value.code == 3
+
+
+def test_a_published_article_citing_a_reference_retracted_since_is_due_at_once(
+    client, policy, make_article, reviewer, reference
+):
+    from references.models import Reference
+
+    article = make_article("published")
+    assert not Article.objects.review_due(timezone.localdate()).filter(pk=article.pk).exists()
+    Reference.objects.filter(pk=reference.pk).update(
+        retraction_status=Reference.RetractionStatus.RETRACTED
+    )
+
+    due = Article.objects.review_due(timezone.localdate()).get(pk=article.pk)
+    assert due.cites_retracted
+    client.force_login(reviewer)
+    assert "Cites a retracted reference" in client.get("/review/").content.decode()
+    out = io.StringIO()
+    call_command("flag_due_reviews", stdout=out)
+    assert "cites a retracted reference" in out.getvalue()

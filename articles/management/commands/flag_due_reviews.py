@@ -1,4 +1,5 @@
-"""Report published articles whose re-review date has passed. Run it from cron.
+"""Report published articles due for re-review (past their date, or citing a retracted
+reference). Run it from cron.
 
 It only reads (`Article.objects.review_due`, the same list the board's queue shows), so
 several machines may run it at once. Exit status: 0 whether or not anything is overdue;
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             due_on = article.current_publication.next_review_due
             days = (today - due_on).days
             late = "due today" if days == 0 else f"{days} day{'s' if days != 1 else ''} overdue"
+            if article.cites_retracted:
+                late = "cites a retracted reference"
             self.stdout.write(f"  {due_on:%Y-%m-%d} ({late})  “{article.title}”  [{article.pk}]")
         if options["fail_if_due"]:
             raise SystemExit(DUE_EXIT_STATUS)
