@@ -47,7 +47,7 @@ def _markup_fingerprint() -> str:
     for path in (
         settings.BASE_DIR / "templates" / "base.html",
         *sorted((settings.BASE_DIR / "templates" / "public").glob("*.html")),
-        settings.BASE_DIR / "static" / "css" / "public.css",
+        settings.BASE_DIR / "static" / "css" / "site.css",
     ):
         if Path(path).exists():
             digest.update(Path(path).read_bytes())
