@@ -265,6 +265,14 @@ class ReviewRound(models.Model):
         on_delete=models.PROTECT,
         help_text="The policy the round was approved under.",
     )
+    approved_rendering = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The article as the board approved it (body, references), rendered when the "
+            "quorum was met; publishing writes exactly this."
+        ),
+    )
 
     class Meta:
         ordering = ["article", "-number"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -31,6 +32,7 @@ from articles.models import (
     State,
     WorkflowEvent,
 )
+from articles.rendering import RenderedArticle, render_article
 from editorial.dates import add_months
 from editorial.models import EditorialPolicy
 
@@ -405,7 +407,12 @@ def approve(
             review_round.outcome = ReviewRound.Outcome.APPROVED
             review_round.closed_at = timezone.now()
             review_round.policy = policy
-            review_round.save(update_fields=["outcome", "closed_at", "policy"])
+            # What the board approved, references included: a later edit to a reference
+            # in the library must not reach readers without the board seeing it.
+            review_round.approved_rendering = asdict(render_article(locked))
+            review_round.save(
+                update_fields=["outcome", "closed_at", "policy", "approved_rendering"]
+            )
         _move(
             locked,
             "approve",
@@ -535,8 +542,6 @@ def publish_due(
 
 
 def _write_publication(article: Article, *, by: Any, now: datetime.datetime) -> Publication:
-    from articles.rendering import render_article
-
     review_round = (
         article.rounds.filter(outcome=ReviewRound.Outcome.APPROVED).order_by("-number").first()
     )
@@ -555,7 +560,11 @@ def _write_publication(article: Article, *, by: Any, now: datetime.datetime) -> 
         # A re-review of unchanged content: the content date stays, the review date moves.
         content_approved_at = previous.content_approved_at
     policy = review_round.policy or _current_policy()
-    rendered = render_article(article)
+    rendered = (
+        RenderedArticle(**review_round.approved_rendering)
+        if review_round.approved_rendering
+        else render_article(article)
+    )
     number = (article.publications.aggregate(n=Max("number"))["n"] or 0) + 1
     publication = Publication.objects.create(
         article=article,

@@ -133,3 +133,17 @@ def test_publication_records_the_round_the_board_approved(live):
     assert publication.review_round.outcome == ReviewRound.Outcome.APPROVED
     assert publication.review_round.revision == publication.revision
     assert publication.approved_at == publication.review_round.closed_at
+
+
+def test_a_reference_edited_after_approval_is_published_as_the_board_approved_it(
+    policy, make_article, editor, reference
+):
+    article = make_article("approved")
+    Reference.objects.filter(pk=reference.pk).update(title="A title the board never saw")
+
+    workflow.publish(article=article, by=editor)
+
+    publication = article.publications.get()
+    assert "Diabetic Neuropathy: A Position Statement" in publication.references_html
+    assert "A title the board never saw" not in publication.references_html
+    assert publication.citations[0]["title"].startswith("Diabetic Neuropathy")
