@@ -179,3 +179,15 @@ def drive(article: Article, state: str, *, writer: Any) -> None:
     for step in order:
         for action in steps[step]:
             action()
+
+
+def edit_body(article: Article, *, by: Any, body: str) -> Article:
+    """Save a new body over the article's current revision, keeping title and summary."""
+    return workflow.save_content(
+        article=article,
+        by=by,
+        expected_revision=article.revision,
+        title=article.title,
+        summary=article.summary,
+        body=body,
+    )

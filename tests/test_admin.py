@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles import workflow
 from articles.models import Article, Publication, State
 from editorial import roles
-from tests.conftest import make_user
+from tests.conftest import edit_body, make_user
 
 
 def change_url(article: Article) -> str:
@@ -236,14 +236,7 @@ def test_an_old_version_cannot_be_restored_from_the_admin_history(
     client: Any, make_article: Any, author: Any, editor: Any
 ) -> None:
     article = make_article(body="First words [@pmid:27999003].")
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body="Second words [@pmid:27999003].",
-    )
+    edit_body(article, by=author, body="Second words [@pmid:27999003].")
     oldest = article.history.order_by("history_id").first()
     client.force_login(editor)
     url = reverse("admin:articles_article_simple_history", args=[article.pk, oldest.history_id])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from articles import workflow
 from references.citations import cited_keys, parse_markers, sync_citations
 from references.models import Citation, Reference
+from tests.conftest import edit_body
 
 
 def test_a_single_marker_gives_its_key():
@@ -103,27 +103,13 @@ def test_sync_returns_the_unresolved_keys_and_numbers_the_rest(make_article, lib
 
 def test_saving_new_content_renumbers_the_rows(make_article, library, author):
     article = make_article(body="[@alpha] [@beta]")
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body="[@beta] now comes first, and [@gamma] is new.",
-    )
+    edit_body(article, by=author, body="[@beta] now comes first, and [@gamma] is new.")
     assert _numbers(article) == [(1, "beta"), (2, "gamma")]
 
 
 def test_each_revision_in_history_keeps_the_citations_it_had(make_article, library, author):
     article = make_article(body="[@alpha]")
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body="[@beta] replaces it.",
-    )
+    edit_body(article, by=author, body="[@beta] replaces it.")
     by_revision = {}
     for record in article.history.order_by("history_id"):
         by_revision[record.revision] = [c.reference.key for c in record.cited_references.all()]

@@ -9,6 +9,7 @@ import pytest
 from articles import workflow
 from references.lookup import LookupResult, ReferenceLookupError
 from references.models import Reference
+from tests.conftest import edit_body
 
 
 def edit_url(article) -> str:
@@ -97,14 +98,7 @@ def test_a_conflicting_save_keeps_the_authors_text_and_says_why(
 ):
     article = make_article()
     stale = form_data(article, body="My unsaved paragraph about balance training.")
-    workflow.save_content(
-        article=article,
-        by=editor,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body="The editor's version.",
-    )
+    edit_body(article, by=editor, body="The editor's version.")
     client.force_login(author)
     response = client.post(edit_url(article), stale)
     assert response.status_code == 409

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from articles import workflow
 from articles.views.diff import word_diff
+from tests.conftest import edit_body
 
 
 def test_word_diff_marks_changed_words_only():
@@ -15,17 +16,6 @@ def test_word_diff_escapes_everything():
     html = word_diff("<b>a</b>", "<script>x</script>")
     assert "<script>" not in html and "<b>" not in html
     assert html.startswith("&lt;<del>b</del><ins>script</ins>&gt;")
-
-
-def _edited(article, author, body: str):
-    return workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body=body,
-    )
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, make_article):
@@ -44,7 +34,9 @@ def test_history_lists_who_when_and_why_and_diffs_the_latest_change(
     client, author, make_article, policy
 ):
     article = make_article()
-    _edited(article, author, "## From the Guidelines\n\nDaily walking helps [@pmid:27999003].\n")
+    edit_body(
+        article, by=author, body="## From the Guidelines\n\nDaily walking helps [@pmid:27999003].\n"
+    )
     workflow.submit(article=article, by=author, comment="ready for the board")
     client.force_login(author)
     response = client.get(f"/drafts/{article.pk}/history/")
@@ -58,8 +50,8 @@ def test_history_lists_who_when_and_why_and_diffs_the_latest_change(
 def test_any_two_revisions_can_be_compared(client, author, make_article):
     article = make_article()
     first = article.history.order_by("history_date").first()
-    _edited(article, author, "Second text [@pmid:27999003].")
-    _edited(article, author, "Third text [@pmid:27999003].")
+    edit_body(article, by=author, body="Second text [@pmid:27999003].")
+    edit_body(article, by=author, body="Third text [@pmid:27999003].")
     last = article.history.order_by("-history_date").first()
     client.force_login(author)
     page = client.get(

@@ -8,6 +8,7 @@ from articles import workflow
 from articles.models import ImmutableError, Publication, ReviewRound
 from editorial.models import EditorialPolicy
 from references.models import Reference
+from tests.conftest import edit_body
 
 pytestmark = pytest.mark.django_db
 
@@ -72,14 +73,7 @@ def test_recititing_a_different_reference_leaves_the_live_page_byte_identical(cl
         retraction_status=Reference.RetractionStatus.OK,
     )
     workflow.revise(article=live, by=author)
-    workflow.save_content(
-        article=live,
-        by=author,
-        expected_revision=live.revision,
-        title=live.title,
-        summary=live.summary,
-        body="## From the Research\n\nA newer trial says so [@newer2024].",
-    )
+    edit_body(live, by=author, body="## From the Research\n\nA newer trial says so [@newer2024].")
     assert page(client, live) == before
 
 

@@ -11,6 +11,7 @@ from articles import workflow
 from articles.exceptions import WorkflowError
 from articles.models import Review, ReviewRound, State
 from editorial import roles
+from tests.conftest import edit_body
 
 
 @pytest.fixture
@@ -95,13 +96,8 @@ def test_approvals_of_an_earlier_round_do_not_carry_over_to_the_revised_text(
     policy.save()
     workflow.approve(article=in_review, by=reviewer, conflict_of_interest="none")
     workflow.request_changes(article=in_review, by=second_reviewer, comment="Add dosing.")
-    workflow.save_content(
-        article=in_review,
-        by=author,
-        expected_revision=in_review.revision,
-        title=in_review.title,
-        summary=in_review.summary,
-        body=in_review.body + "\nDosing is individual [@pmid:27999003].\n",
+    edit_body(
+        in_review, by=author, body=in_review.body + "\nDosing is individual [@pmid:27999003].\n"
     )
     workflow.resubmit(article=in_review, by=author)
     workflow.start_review(article=in_review, by=second_reviewer)
@@ -142,14 +138,7 @@ def test_an_editor_who_edited_the_body_cannot_review_it(
     editor.groups.add(Group.objects.get(name=roles.BOARD))
     roles.forget_groups(editor)
     article = make_article()
-    workflow.save_content(
-        article=article,
-        by=editor,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body=article.body + "\nEdited by the editor.\n",
-    )
+    edit_body(article, by=editor, body=article.body + "\nEdited by the editor.\n")
     workflow.submit(article=article, by=author)
 
     with pytest.raises(WorkflowError, match="not an author"):

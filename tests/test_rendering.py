@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from articles import workflow
 from articles.rendering import render_article, render_markdown, render_revision, render_text
 from references.models import Citation, Reference
+from tests.conftest import edit_body
 
 
 @pytest.fixture
@@ -130,14 +130,7 @@ def test_preview_resolves_against_the_library_and_writes_nothing(finnerup):
 
 def test_a_past_revision_renders_with_the_references_it_had(make_article, finnerup, author):
     article = make_article(body="Old text [@pmid:27999003].")
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body="New text [@finnerup2015].",
-    )
+    edit_body(article, by=author, body="New text [@finnerup2015].")
     first = article.history.filter(revision=1).order_by("-history_id").first()
     old = render_revision(first)
     assert "Old text" in old.body_html

@@ -7,6 +7,7 @@ import pytest
 from articles import workflow
 from articles.models import Comment, Review
 from references.models import Reference
+from tests.conftest import edit_body
 
 
 def url(article, action: str = "") -> str:
@@ -184,13 +185,8 @@ def test_request_changes_needs_a_comment(client, reviewer, make_article):
 
 def test_diff_against_the_previous_rounds_revision(client, author, reviewer, make_article):
     article = make_article("changes_requested")
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=article.revision,
-        title=article.title,
-        summary=article.summary,
-        body=article.body.replace("Exercise helps", "Supervised exercise helps"),
+    edit_body(
+        article, by=author, body=article.body.replace("Exercise helps", "Supervised exercise helps")
     )
     workflow.resubmit(article=article, by=author)
     client.force_login(reviewer)
