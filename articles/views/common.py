@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from articles import rendering, rules
+from articles import rules
 from articles.exceptions import WorkflowError
 from articles.models import Article, Review, ReviewRound, State
 from editorial import roles
@@ -35,15 +35,6 @@ def report(request: HttpRequest, error: WorkflowError) -> None:
     messages.error(request, error.message)
     for problem in error.problems:
         messages.error(request, problem)
-
-
-def render_body(body: str) -> rendering.RenderedArticle:
-    """The renderer's output for a text being written (citation numbers, References)."""
-    return rendering.render_text(body)
-
-
-def unresolved_markers(rendered: rendering.RenderedArticle) -> list[str]:
-    return list(rendered.unresolved)
 
 
 def current_policy() -> EditorialPolicy | None:

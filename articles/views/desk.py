@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from articles import rules, workflow
+from articles import rendering, rules, workflow
 from articles.exceptions import EditConflict, WorkflowError
 from articles.forms import ArticleForm, CommentForm
 from articles.models import Article, Comment, Review, ReviewRound, State
@@ -76,7 +76,7 @@ def new_article(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Draft saved. Keep writing, or submit it for review.")
             return redirect(article.get_edit_url())
     body = form["body"].value() or ""
-    rendered = common.render_body(body)
+    rendered = rendering.render_text(body)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -85,7 +85,7 @@ def new_article(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "rendered": rendered,
-            "unresolved": common.unresolved_markers(rendered),
+            "unresolved": rendered.unresolved,
         },
         status=status,
     )
@@ -121,7 +121,7 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
     fields = ("title", "summary", "body", "audience")
     # A reference added to the library since the last save changes what the same text
     # cites: saving again re-derives the citation rows, so count that as a change too.
-    cites_now = len(common.render_body(data["body"]).citations)
+    cites_now = len(rendering.render_text(data["body"]).citations)
     changed = cites_now != article.citation_set.count() or any(
         data[name] != getattr(article, name) for name in fields
     )
@@ -180,7 +180,7 @@ def _editor(
 ) -> HttpResponse:
     user = request.user
     body = form["body"].value() or ""
-    rendered = common.render_body(body)
+    rendered = rendering.render_text(body)
     actions = [a for a in workflow.available_transitions(article, user) if a in AUTHOR_ACTIONS]
     conflict_diff = None
     if conflict is not None:
@@ -200,7 +200,7 @@ def _editor(
         # A refused save keeps showing what was typed, even if the text is now read-only.
         "editable": article.is_editable_by(user) or request.method == "POST",
         "rendered": rendered,
-        "unresolved": common.unresolved_markers(rendered),
+        "unresolved": rendered.unresolved,
         "citations": article.citation_set.select_related("reference").order_by("number"),
         "actions": actions,
         "error": error,
@@ -227,13 +227,13 @@ def preview(request: HttpRequest) -> HttpResponse:
             return render(request, "articles/includes/signed_out.html")
         return redirect_to_login(request.get_full_path())
     common.require_writer(request.user)
-    rendered = common.render_body(request.POST.get("body", ""))
+    rendered = rendering.render_text(request.POST.get("body", ""))
     return render(
         request,
         "articles/includes/preview.html",
         {
             "rendered": rendered,
-            "unresolved": common.unresolved_markers(rendered),
+            "unresolved": rendered.unresolved,
             "title": request.POST.get("title", ""),
             "summary": request.POST.get("summary", ""),
             "oob": True,
