@@ -34,6 +34,7 @@ from articles.models import (
 )
 from articles.rendering import RenderedArticle, render_article
 from editorial.dates import add_months
+from editorial.history import change_reason
 from editorial.models import EditorialPolicy
 
 TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
@@ -116,7 +117,7 @@ def _save_with_history(
     article: Article, name: str, *, by: Any, comment: str, from_state: str
 ) -> WorkflowEvent:
     article._history_user = by if getattr(by, "is_authenticated", False) else None
-    article._change_reason = f"{name}: {comment}".strip().rstrip(":") if comment else name
+    article._change_reason = change_reason(name, comment)
     article.save()
     return WorkflowEvent.objects.create(
         article=article,
