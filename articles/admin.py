@@ -11,23 +11,27 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
+from django.urls import reverse
 from django_fsm.admin import FSMAdminMixin
 
 from articles import rules, workflow
 from articles.exceptions import WorkflowError
 from articles.models import (
     Article,
+    Audience,
     Comment,
     Publication,
     Review,
     ReviewRound,
     WorkflowEvent,
 )
-from editorial import roles
+from articles.views.kept import render_kept
+from articles.views.labels import ACTION_LABELS
 from editorial.admin_history import ReadOnlyHistoryAdmin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience")
+REVIEW_PAGE_ACTIONS = {"approve", "request_changes"}
 
 TRANSITION_HELP = {
     "approve": (
@@ -66,6 +70,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            # Saved as typed, as the editor does: stripping would make an unchanged save an edit.
+            self.fields["body"].strip = False
         if self.instance.pk:
             self.fields["expected_revision"].initial = self.instance.revision
 
@@ -73,18 +80,22 @@ class ArticleAdminForm(forms.ModelForm):
         """The workflow's own checks, run here too, so a refusal keeps the typed text."""
         cleaned = super().clean()
         user = self.acting_user
-        content_changed = bool(set(self.changed_data) & set(CONTENT_FIELDS))
-        if self.instance.pk and not content_changed:
-            return cleaned
-        if not self.instance.pk and not (roles.is_author(user) or roles.is_editor(user)):
-            raise forms.ValidationError("Only authors and editors can start a new article.")
-        if self.instance.pk and not rules.may_edit(self.instance, user):
-            raise forms.ValidationError(rules.PERMISSION_MESSAGES["edit"])
-        if self.instance.pk and cleaned.get("expected_revision") != self.instance.revision:
-            raise forms.ValidationError(
-                "Someone saved a newer version while you were editing. Your text is kept "
-                "below; reload the page in another tab to compare before saving again."
-            )
+        if not self.instance.pk:
+            if not workflow.may_create(user):
+                raise forms.ValidationError("Only authors and editors can start a new article.")
+        else:
+            changed = set(self.changed_data) - {"expected_revision"}
+            if not changed:
+                return cleaned
+            if changed & set(CONTENT_FIELDS) and not rules.may_edit(self.instance, user):
+                raise forms.ValidationError(rules.PERMISSION_MESSAGES["edit"])
+            if changed & {"slug", "authors"} and not rules.may_manage(self.instance, user):
+                raise forms.ValidationError(rules.PERMISSION_MESSAGES["change_slug"])
+            if cleaned.get("expected_revision") != self.instance.revision:
+                raise forms.ValidationError(
+                    "Someone saved a newer version while you were editing. Your text is kept "
+                    "below; reload the page in another tab to compare before saving again."
+                )
         try:
             workflow.validate_content(
                 cleaned.get("title") or "", cleaned.get("summary") or "", cleaned.get("body") or ""
@@ -180,7 +191,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
         return fields
 
     def get_fsm_label(self, transition: Any) -> str:
-        return workflow.ACTION_LABELS.get(transition.name, transition.name)
+        return ACTION_LABELS.get(transition.name, transition.name)
 
     def get_help_text(self, transition: Any) -> str:
         return TRANSITION_HELP.get(transition.name, "")
@@ -198,38 +209,51 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
         return False  # Nothing is deleted: archive instead.
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """Every change goes through the workflow: content, address and byline, each an event."""
         data = form.cleaned_data
         try:
             if not change:
                 created = workflow.create_article(
                     by=request.user,
-                    title=obj.title,
-                    summary=obj.summary,
-                    body=obj.body,
-                    audience=obj.audience,
+                    title=data["title"],
+                    summary=data.get("summary", ""),
+                    body=data.get("body", ""),
+                    audience=data.get("audience") or Audience.PATIENT,
+                    authors=[a for a in data.get("authors", []) if a.pk != request.user.pk],
                 )
                 obj.pk, obj.slug = created.pk, created.slug
                 obj._state.adding = False
                 obj._state.db = created._state.db
                 return
-            if set(form.changed_data) & set(CONTENT_FIELDS):
+            changed = set(form.changed_data)
+            if changed & set(CONTENT_FIELDS):
                 workflow.save_content(
                     article=obj,
                     by=request.user,
                     expected_revision=data["expected_revision"],
-                    title=obj.title,
-                    summary=obj.summary,
-                    body=obj.body,
-                    audience=obj.audience,
+                    title=data["title"],
+                    summary=data["summary"],
+                    body=data["body"],
+                    audience=data["audience"],
                 )
-            elif "slug" in form.changed_data:
-                Article.objects.filter(pk=obj.pk, current_publication__isnull=True).update(
-                    slug=obj.slug
+                data["expected_revision"] = obj.revision
+            if "slug" in changed:
+                workflow.change_slug(
+                    article=obj,
+                    by=request.user,
+                    expected_revision=data["expected_revision"],
+                    slug=data["slug"],
+                )
+            if "authors" in changed:
+                workflow.change_authors(
+                    article=obj,
+                    by=request.user,
+                    expected_revision=data["expected_revision"],
+                    authors=data["authors"],
                 )
         except WorkflowError as error:
             # Only a race after clean() (another save in between) gets here.
-            request._article_save_refused = True
-            messages.error(request, f"Not saved: {error}")
+            request._article_save_refused = error  # type: ignore[attr-defined]
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
@@ -237,13 +261,45 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
         return form
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        if not getattr(request, "_article_save_refused", False):
-            super().save_related(request, form, formsets, change)
+        """The byline went through the workflow in save_model; the inlines are read-only
+        records, saved only so the admin can describe the change."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def response_add(
+        self, request: HttpRequest, obj: Article, post_url_continue: Any = None
+    ) -> Any:
+        return self._refused(request) or super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request: HttpRequest, obj: Article) -> Any:
-        if getattr(request, "_article_save_refused", False):
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+        transition_name = request.POST.get(self.fsm_post_param)
+        if transition_name and transition_name not in workflow.TRANSITIONS:
+            return self._unknown_transition(transition_name)
+        return self._refused(request) or super().response_change(request, obj)
+
+    def _refused(self, request: HttpRequest) -> Any:
+        error = getattr(request, "_article_save_refused", None)
+        if error is None:
+            return None
+        return render_kept(request, heading="Not saved", reason=str(error), status=409)
+
+    @staticmethod
+    def _unknown_transition(name: str) -> HttpResponseBadRequest:
+        return HttpResponseBadRequest(
+            f"“{name}” is not a workflow action; nothing was changed.",
+            content_type="text/plain; charset=utf-8",
+        )
+
+    def fsm_transition_view(
+        self, request: HttpRequest, object_id: str, transition_name: str, **kwargs: Any
+    ) -> Any:
+        if transition_name not in workflow.TRANSITIONS:
+            return self._unknown_transition(transition_name)
+        if transition_name in REVIEW_PAGE_ACTIONS:
+            # The board decides on the review page: the rendering, the diff, the evidence
+            # warnings to acknowledge and the thread are all there.
+            return HttpResponseRedirect(reverse("articles:review", args=[object_id]))
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
 
     def _apply_fsm_transition(
         self,
@@ -260,7 +316,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
             return False
         self.message_user(
             request,
-            f"{workflow.ACTION_LABELS.get(transition_name, transition_name)}: done. "
+            f"{ACTION_LABELS.get(transition_name, transition_name)}: done. "
             f"“{obj.title}” is now {obj.get_state_display().lower()}.",
             level=messages.SUCCESS,
         )

@@ -31,3 +31,10 @@ class EditConflict(WorkflowError):
         super().__init__(message)
         self.current_revision = current_revision
         self.submitted = dict(submitted)
+
+
+class Busy(WorkflowError):
+    """The article's row lock was not granted in time, or the database gave up on the work.
+
+    Nothing was changed; the person is asked to try again, with their text kept.
+    """

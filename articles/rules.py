@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from editorial import roles
@@ -48,6 +49,12 @@ def may_manage(article: Article, user: Any) -> bool:
     return roles.is_editor(user)
 
 
+def may_take_live(approvers: Iterable[Any], user: Any) -> bool:
+    """Four eyes: the person who publishes is never the only approver of that revision."""
+    approver_ids = {approver.pk for approver in approvers}
+    return approver_ids != {getattr(user, "pk", None)}
+
+
 def may_view(article: Article, user: Any) -> bool:
     """Who may see the working copy (not the public page).
 
@@ -82,5 +89,7 @@ PERMISSION_MESSAGES = {
         "can start its re-review."
     ),
     "publish": "Only an editor can publish an article.",
+    "change_authors": "Only an editor can change an article's authors.",
+    "change_slug": "Only an editor can change an article's address.",
     "archive": "Only an editor can archive an article.",
 }

@@ -114,25 +114,28 @@ def test_a_board_member_who_wrote_the_article_cannot_approve_it_in_the_admin(
     assert not article.rounds.get().reviews.exists()
 
 
-def test_a_staff_board_member_approves_through_the_admin_form(
-    client: Any, policy: Any, make_article: Any, reviewer: Any, staff_clerk: Any
+@pytest.mark.parametrize("action", ["approve", "request_changes"])
+def test_the_admin_sends_a_board_member_to_the_review_page_to_decide(
+    client: Any, policy: Any, make_article: Any, reviewer: Any, staff_clerk: Any, action: str
 ) -> None:
+    """The review page has what a decision needs (rendering, diff, evidence warnings to
+    acknowledge); the admin's button never fails without a way forward."""
     article = make_article("under_review")
     reviewer.is_staff = True
     reviewer.save()
     reviewer.user_permissions.add(*staff_clerk.user_permissions.all())
     client.force_login(reviewer)
+    url = reverse("admin:articles_article_transition", args=[article.pk, action])
 
-    response = client.post(
-        reverse("admin:articles_article_transition", args=[article.pk, "approve"]),
-        {"conflict_of_interest": "none", "comment": "Sound."},
-    )
-
-    assert response.status_code == 302
+    for response in (
+        client.get(url),
+        client.post(url, {"conflict_of_interest": "none", "comment": "Sound."}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == f"/review/{article.pk}/"
     article.refresh_from_db()
-    assert article.state == State.APPROVED
-    review = article.rounds.get().reviews.get()
-    assert (review.reviewer, review.conflict_of_interest) == (reviewer, "none")
+    assert article.state == State.UNDER_REVIEW
+    assert not article.rounds.get().reviews.exists()
 
 
 def test_the_admin_ignores_a_posted_state(

@@ -8,14 +8,7 @@ from django.shortcuts import render
 
 from articles.views import common
 from articles.views.diff import content_diff
-from articles.workflow import ACTION_LABELS
-
-WHAT = {
-    **ACTION_LABELS,
-    "create": "Created",
-    "edit": "Edited",
-    "schedule_publication": "Scheduled publication",
-}
+from articles.views.labels import HISTORY_LABELS as WHAT
 
 
 def what_and_why(reason: str | None) -> str:

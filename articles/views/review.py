@@ -24,6 +24,7 @@ from articles.models import Article, Comment, Review, ReviewRound, State, Workfl
 from articles.views import common
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out, render_kept
+from articles.views.labels import ACTION_LABELS
 from editorial import roles
 from references.models import Citation
 
@@ -211,7 +212,7 @@ def not_offered(article: Article, user: Any, action: str) -> WorkflowError | Non
         return WorkflowError(rules.PERMISSION_MESSAGES[action])
     return WorkflowError(
         f"“{article.title}” is {article.get_state_display().lower()}, so "
-        f"“{workflow.ACTION_LABELS[action]}” is not possible now."
+        f"“{ACTION_LABELS[action]}” is not possible now."
     )
 
 

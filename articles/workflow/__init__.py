@@ -1,0 +1,66 @@
+"""Every change to an article goes through one function here; nothing else changes it.
+
+Each action takes the article's row lock inside a transaction (waiting a few seconds at
+most), checks who is acting and the state with a message a person can act on, checks its
+conditions (articles.checks), performs the @transition declared on the model, records the
+event and the history row (who and why), and queues its emails for after the commit. Views,
+the admin and management commands all call these functions:
+
+    from articles import workflow
+    workflow.approve(article=article, by=user, conflict_of_interest="none")
+
+Where each action lives:
+- frame.py       the shared frame: transaction, lock, permission, state, event, history
+- content.py     create_article, save_content, change_authors, change_slug, add_comment
+- submission.py  submit, resubmit, withdraw
+- review.py      start_review, approve, request_changes, start_rereview
+- publishing.py  publish (now or scheduled), publish_due, revise, archive
+- dispatch.py    perform (by name, for the admin) and available_transitions
+"""
+
+from __future__ import annotations
+
+from articles.workflow.content import (
+    BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    add_comment,
+    change_authors,
+    change_slug,
+    create_article,
+    may_create,
+    save_content,
+    unique_slug,
+    validate_content,
+)
+from articles.workflow.dispatch import TRANSITIONS, available_transitions, perform
+from articles.workflow.publishing import archive, publish, publish_due, revise, when_to_publish
+from articles.workflow.review import approve, request_changes, start_rereview, start_review
+from articles.workflow.submission import resubmit, submit, withdraw
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
+    "TRANSITIONS",
+    "add_comment",
+    "approve",
+    "archive",
+    "available_transitions",
+    "change_authors",
+    "change_slug",
+    "create_article",
+    "may_create",
+    "perform",
+    "publish",
+    "publish_due",
+    "request_changes",
+    "resubmit",
+    "revise",
+    "save_content",
+    "start_rereview",
+    "start_review",
+    "submit",
+    "unique_slug",
+    "validate_content",
+    "when_to_publish",
+    "withdraw",
+]

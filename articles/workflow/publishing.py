@@ -1,0 +1,200 @@
+"""Taking an article live, and out: publish (now or scheduled), revise, archive.
+
+Publishing writes an immutable Publication of exactly what the board approved. No one takes
+an article live alone: the person who publishes is never the only approver of the revision.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from articles import checks, notifications, rules
+from articles.exceptions import WorkflowError
+from articles.models import Article, Publication, Review, ReviewRound
+from articles.rendering import RenderedArticle, render_article
+from articles.workflow.frame import (
+    acting,
+    after_commit,
+    clean_text,
+    current_policy,
+    record,
+    require_conditions,
+)
+from articles.workflow.rounds import close_round
+from editorial.dates import add_months
+
+# A "Publish at" passed this recently (a minute-precision field filled in for "now") is now.
+NOW_TOLERANCE = datetime.timedelta(minutes=2)
+
+
+def when_to_publish(
+    at: datetime.datetime | None, now: datetime.datetime
+) -> datetime.datetime | None:
+    """None to publish now, or the future time to schedule. The one place that decides it.
+
+    An empty time means now; a future time schedules; a time passed within NOW_TOLERANCE
+    (the current minute, as a minute-precision field gives it) means now; a time further in
+    the past is refused, never taken as "now", since the person meant some other moment.
+    """
+    if at is None or now - NOW_TOLERANCE <= at <= now:
+        return None
+    if at < now:
+        shown = timezone.localtime(at).strftime("%d %b %Y %H:%M %Z")
+        raise WorkflowError(
+            f"“Publish at” {shown} has passed. Leave it empty to publish now, or choose a "
+            "time in the future."
+        )
+    return at
+
+
+def approved_round(article: Article) -> ReviewRound:
+    review_round = (
+        article.rounds.filter(outcome=ReviewRound.Outcome.APPROVED).order_by("-number").first()
+    )
+    if review_round is None or review_round.revision != article.revision:
+        raise WorkflowError("The approved revision is missing; the article must be reviewed again.")
+    return review_round
+
+
+def approvers_of(review_round: ReviewRound) -> list[Any]:
+    reviews = review_round.reviews.filter(decision=Review.Decision.APPROVE)
+    return [review.reviewer for review in reviews.select_related("reviewer")]
+
+
+def require_four_eyes(article: Article, by: Any) -> None:
+    """The publisher is never the only approver of the revision going live."""
+    if not rules.may_take_live(approvers_of(approved_round(article)), by):
+        raise WorkflowError(
+            "You are the only board member who approved this revision, so another editor "
+            "must publish it: no one takes an article live alone."
+        )
+
+
+def publish(
+    *, article: Article, by: Any, at: datetime.datetime | None = None, comment: str = ""
+) -> Article:
+    """approved → published, now; or, with a future `at`, schedule it for then.
+
+    Publishing writes an immutable Publication of the approved revision. A scheduled
+    publication is carried out by `manage.py publish_scheduled`, which calls this again as
+    the editor who scheduled it.
+    """
+    now = timezone.now()
+    at = when_to_publish(at, now)
+    comment = clean_text(comment, name="A comment")
+    with acting(article, "publish", by=by, may=rules.may_manage) as locked:
+        require_four_eyes(locked, by)
+        if at is not None:
+            locked.publish_at, locked.publish_scheduled_by = at, by
+            when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")
+            record(
+                locked,
+                "schedule_publication",
+                by=by,
+                comment=f"to go live at {when}. {comment}".strip(),
+                transition=False,
+            )
+        else:
+            # A reference retracted since the approval must not go live with it.
+            require_conditions(checks.approval_problems(locked), "published")
+            _write_publication(locked, by=by, now=now)
+            locked.publish_at, locked.publish_scheduled_by = None, None
+            record(locked, "publish", by=by, comment=comment)
+            after_commit(notifications.published, locked.pk)
+    return locked
+
+
+def publish_due(
+    *, now: datetime.datetime | None = None
+) -> tuple[list[Article], list[tuple[int, WorkflowError]]]:
+    """Publish every approved article whose scheduled time has come. Safe to run anywhere.
+
+    Rows another process is already publishing are skipped (SKIP LOCKED); each article is
+    published in its own transaction, and `publish` re-checks the state under the lock,
+    so running this twice at once publishes each article once. Returns what was published
+    and what was refused (e.g. the scheduling editor has since lost the Editors role).
+    """
+    now = now or timezone.now()
+    published, refused = [], []
+    for pk in list(Article.objects.due_for_publication(now).values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                # of=("self",): lock the article row only; PostgreSQL refuses FOR UPDATE on
+                # the nullable side of the outer join that select_related adds.
+                row = (
+                    Article.objects.select_for_update(skip_locked=True, of=("self",))
+                    .due_for_publication(now)
+                    .filter(pk=pk)
+                    .select_related("publish_scheduled_by")
+                    .first()
+                )
+                if row is None:
+                    continue
+                published.append(
+                    publish(article=row, by=row.publish_scheduled_by, comment="scheduled")
+                )
+        except WorkflowError as error:
+            refused.append((pk, error))
+    return published, refused
+
+
+def _write_publication(article: Article, *, by: Any, now: datetime.datetime) -> Publication:
+    review_round = approved_round(article)
+    approved_at = review_round.closed_at or now
+    previous = article.current_publication
+    content_approved_at = approved_at
+    if previous is not None and previous.revision == article.revision:
+        # A re-review of unchanged content: the content date stays, the review date moves.
+        content_approved_at = previous.content_approved_at
+    policy = review_round.policy or current_policy()
+    rendered = (
+        RenderedArticle(**review_round.approved_rendering)
+        if review_round.approved_rendering
+        else render_article(article)
+    )
+    number = (article.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+    publication = Publication.objects.create(
+        article=article,
+        number=number,
+        title=article.title,
+        summary=article.summary,
+        body_html=rendered.body_html,
+        references_html=rendered.references_html,
+        citations=rendered.citations,
+        revision=article.revision,
+        review_round=review_round,
+        approved_at=approved_at,
+        content_approved_at=content_approved_at,
+        policy=policy,
+        next_review_due=add_months(timezone.localdate(approved_at), policy.review_interval_months),
+        published_at=now,
+        published_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    publication.approvers.set(approvers_of(review_round))
+    article.current_publication = publication
+    return publication
+
+
+def revise(*, article: Article, by: Any, comment: str = "") -> Article:
+    """published → draft: a new cycle; the live publication stays up meanwhile."""
+    with acting(article, "revise", by=by, may=rules.may_edit) as locked:
+        record(locked, "revise", by=by, comment=comment)
+    return locked
+
+
+def archive(*, article: Article, by: Any, reason: str) -> Article:
+    """any but archived → archived: the public page answers 410 Gone with a notice."""
+    reason = clean_text(reason, name="A reason")
+    with acting(article, "archive", by=by, may=rules.may_manage) as locked:
+        if not reason:
+            raise WorkflowError("Give a reason for archiving; readers and the team will see it.")
+        close_round(locked, ReviewRound.Outcome.ARCHIVED)
+        locked.archived_reason = reason
+        locked.publish_at, locked.publish_scheduled_by = None, None
+        record(locked, "archive", by=by, comment=reason)
+    return locked
