@@ -9,8 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from articles.models import Article, Audience
+
+# Comments, decisions and reasons: stored in unbounded text columns, bounded here so one
+# form cannot carry megabytes into the review thread and every email.
+TEXT_MAX_LENGTH = 10_000
 
 
 class Form(forms.Form):
@@ -33,6 +38,7 @@ class ArticleForm(Form):
     summary = forms.CharField(
         label="Summary",
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Two or three sentences: the answer, for readers in a hurry.",
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
     )
@@ -50,7 +56,7 @@ class ArticleForm(Form):
 class CommentForm(Form):
     body = forms.CharField(
         label="Comment",
-        max_length=10_000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -58,11 +64,15 @@ class CommentForm(Form):
 class ApproveForm(Form):
     conflict_of_interest = forms.CharField(
         label="Conflict of interest",
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Write “none”, or state your interest. Editors see it.",
     )
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Comment",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     acknowledged_warnings = forms.MultipleChoiceField(
         label="I have read these evidence warnings",
@@ -88,6 +98,7 @@ class ApproveForm(Form):
 class RequestChangesForm(Form):
     comment = forms.CharField(
         label="What needs to change",
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -97,10 +108,20 @@ class PublishForm(Form):
         label="Publish at",
         required=False,
         help_text="Leave empty to publish now.",
+        error_messages={"invalid": "Enter a date and time such as 2026-05-02 09:30."},
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        self.fields[
+            "at"
+        ].help_text = f"Leave empty to publish now. Times are in the site's time zone, {zone}."
+
 
 class ArchiveForm(Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -133,6 +133,12 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# A 500,000-character body (the workflow's limit) in a non-Latin script is several MB once
+# form-encoded; Django's 2.5 MB default would refuse it before the workflow could say why.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+# How long a workflow action waits for another one's row lock before saying "try again".
+WORKFLOW_LOCK_TIMEOUT_SECONDS = 3
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

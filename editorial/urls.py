@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("articles.public_urls")),
     path("", include("editorial.policy_urls")),
 ]
+
+handler400 = "articles.views.kept.bad_request"
+handler500 = "articles.views.kept.server_error"

@@ -84,3 +84,57 @@ def test_an_overlong_comment_is_refused_with_its_reason_and_kept(
     assert text.strip() in page
     assert "at most 10000 characters" in page or "at most 10,000 characters" in page
     assert not article.comments.exists()
+
+
+def test_a_server_error_while_deciding_shows_the_text_back(
+    policy: Any, make_article: Any, reviewer: Any, monkeypatch: Any
+) -> None:
+    from articles import workflow
+
+    def fail(**kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(workflow, "request_changes", fail)
+    article = make_article("under_review")
+    browser = Client(raise_request_exception=False)
+    browser.force_login(reviewer)
+    comment = "Table 2 gabapentin doses are per day, not per dose; please fix the units."
+    response = browser.post(f"/review/{article.pk}/request-changes/", {"comment": comment})
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Not saved: something went wrong on our side" in page
+    assert comment in page
+    article.refresh_from_db()
+    assert article.state == State.UNDER_REVIEW
+
+
+def test_a_server_error_on_a_page_without_text_is_the_plain_500_page(
+    make_article: Any, author: Any, monkeypatch: Any
+) -> None:
+    from articles.views import desk
+
+    monkeypatch.setattr(desk, "render", lambda *a, **k: 1 / 0)
+    browser = Client(raise_request_exception=False)
+    browser.force_login(author)
+    response = browser.get("/drafts/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_a_form_over_the_size_limit_says_exactly_which_limit(
+    make_article: Any, author: Any, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+    article = make_article()
+    browser = Client(raise_request_exception=False)
+    browser.force_login(author)
+    response = browser.post(
+        f"/drafts/{article.pk}/",
+        {"title": article.title, "body": "x" * 1_100_000, "expected_revision": article.revision},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "at most 1.0 MB in one form" in page
+    assert "go back with your browser" in page
+    article.refresh_from_db()
+    assert "x" * 100 not in article.body

@@ -52,13 +52,10 @@ def publishing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     def act(article: Article, data: dict[str, Any]) -> str:
-        at = data["at"]
-        if at is not None and at <= timezone.now():
-            at = None  # A time already past means now.
-        workflow.publish(article=article, by=request.user, at=at)
-        if at is None:
+        workflow.publish(article=article, by=request.user, at=data["at"])
+        if article.state == State.PUBLISHED:
             return f"Published: “{article.title}” is live for readers."
-        when = timezone.localtime(at).strftime("%B %-d, %Y at %H:%M %Z")
+        when = timezone.localtime(article.publish_at).strftime("%B %-d, %Y at %H:%M %Z")
         return f"Scheduled: “{article.title}” goes live on {when}."
 
     return decide(

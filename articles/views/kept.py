@@ -1,21 +1,42 @@
 """Nothing typed is lost: a POST that cannot be accepted shows back what was sent.
 
-Two cases reach here: a decision, comment or edit posted after the session ended (the
-sign-in redirect would drop the body of the POST), and a form whose CSRF token went stale
-because its author signed in again elsewhere (Django's CSRF failure view, see settings).
+The cases that reach here: a decision, comment or edit posted after the session ended (the
+sign-in redirect would drop the body of the POST); a form whose CSRF token went stale because
+its author signed in again elsewhere (Django's CSRF failure view, see settings); a server
+error while saving (handler500); and a form larger than the site accepts (handler400).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.views import defaults
 
-NOT_TYPED = {"csrfmiddlewaretoken", "next", "action", "expected_revision"}
+logger = logging.getLogger(__name__)
+
+NOT_TYPED = {
+    "csrfmiddlewaretoken",
+    "next",
+    "action",
+    "expected_revision",
+    "password",
+    "password1",
+    "password2",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "code",
+}
 LABELS = {
     "title": "Title",
     "summary": "Summary",
@@ -81,3 +102,63 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         ),
         status=403,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a server error while saving shows the person what they sent.
+
+    Renders with as little as possible (the database may be what failed), and falls back to
+    a bare page if even that fails: the text must reach the person.
+    """
+    kept: list[tuple[str, str]] = []
+    if request.method == "POST" and getattr(request, "user", None) is not None:
+        try:
+            kept = kept_fields(request) if request.user.is_authenticated else []
+        except Exception:  # the request body itself may be what failed
+            logger.exception("Could not read the POST that failed")
+    if not kept:
+        return defaults.server_error(request)
+    context = {
+        "heading": "Not saved: something went wrong on our side",
+        "reason": (
+            "The error has been logged and nothing was changed. Here is what you wrote: copy "
+            "it, open the page again and paste it in, or try again in a minute."
+        ),
+        "kept": kept,
+        "SITE_NAME": getattr(settings, "SITE_NAME", ""),
+    }
+    try:
+        return HttpResponse(render_to_string("kept_text.html", context), status=500)
+    except Exception:
+        logger.exception("The kept-text page failed; sending the bare text")
+        rows = format_html_join("", "<h2>{}</h2><pre>{}</pre>", kept)
+        page = format_html(
+            "<!doctype html><title>Not saved</title><h1>{}</h1><p>{}</p>{}",
+            context["heading"],
+            context["reason"],
+            rows,
+        )
+        return HttpResponse(page, status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a form too large to read is refused with the exact limit, not silently."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return render(
+            request,
+            "kept_text.html",
+            {
+                "heading": "Not saved: what you sent is too large",
+                "reason": (
+                    f"This site accepts at most {limit / 1_000_000:.1f} MB in one form, and "
+                    "an article body of at most 500,000 characters, so nothing was changed. "
+                    "Your text is still in the page you came from: go back with your browser, "
+                    "shorten it or split it into two articles, and save again."
+                ),
+                "kept": [],
+                "too_large": True,
+            },
+            status=400,
+        )
+    return defaults.bad_request(request, exception)
