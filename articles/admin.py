@@ -70,6 +70,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Left empty, made from the title."
         if "body" in self.fields:
             # Saved as typed, as the editor does: stripping would make an unchanged save an edit.
             self.fields["body"].strip = False
@@ -219,6 +222,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
                     summary=data.get("summary", ""),
                     body=data.get("body", ""),
                     audience=data.get("audience") or Audience.PATIENT,
+                    slug=data.get("slug") or "",
                     authors=[a for a in data.get("authors", []) if a.pk != request.user.pk],
                 )
                 obj.pk, obj.slug = created.pk, created.slug

@@ -84,7 +84,11 @@ class BoardProfile(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.slug:
-            self.slug = slugify(self.user.get_full_name() or self.user.get_username())[:50]
+            base = slugify(self.user.get_full_name() or self.user.get_username())[:44] or "member"
+            taken = BoardProfile.objects.exclude(pk=self.pk)
+            self.slug, n = base, 2
+            while taken.filter(slug=self.slug).exists():  # two members of the same name
+                self.slug, n = f"{base}-{n}", n + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -68,14 +68,19 @@ def create_article(
     body: str = "",
     audience: str = "patient",
     authors: Iterable[Any] = (),
+    slug: str = "",
 ) -> Article:
-    """A new draft, written by `by` (and any co-authors). Authors and editors only."""
+    """A new draft, written by `by` (and any co-authors). Authors and editors only.
+
+    Its address is `slug` when one is given (and free), else made from the title.
+    """
     if not may_create(by):
         raise WorkflowError("Only authors and editors can start a new article.")
     body = normalize_newlines(body)
     validate_content(title, summary, body)
+    wanted = slug
     for attempt in range(5):
-        slug = unique_slug(title)
+        slug = wanted if wanted and attempt == 0 else unique_slug(title)
         try:
             with transaction.atomic():
                 article = Article(
@@ -135,7 +140,7 @@ def save_content(
     Refused unless the article is a draft or has changes requested, and `by` is one of its
     authors or an editor. A save over a newer revision raises EditConflict, which carries
     the submitted text so that nothing typed is lost. Content identical to the current
-    revision is not an edit: nothing is written and the revision stays.
+    revision, citing the same references, is not an edit: the revision stays.
     """
     submitted = {"title": title, "summary": summary, "body": body}
     body = normalize_newlines(body)
@@ -148,14 +153,22 @@ def save_content(
             "body": body,
             "audience": audience or locked.audience,
         }
-        if all(getattr(locked, field) == value for field, value in new.items()):
-            return locked
+        same_content = all(getattr(locked, field) == value for field, value in new.items())
+        cited_before = _cited(locked)
         for field, value in new.items():
             setattr(locked, field, value)
-        locked.revision += 1
         sync_citations(locked)
+        if same_content and _cited(locked) == cited_before:
+            return locked
+        # New text, or the same text now citing differently (a reference it names was added
+        # to the library since): a new revision either way.
+        locked.revision += 1
         record(locked, "edit", by=by, transition=False)
     return locked
+
+
+def _cited(article: Article) -> list[tuple[int, int]]:
+    return list(article.citation_set.order_by("number").values_list("number", "reference_id"))
 
 
 def change_authors(
