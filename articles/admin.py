@@ -84,7 +84,7 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         user = self.acting_user
         if not self.instance.pk:
-            if not workflow.may_create(user):
+            if not rules.may_create(user):
                 raise forms.ValidationError("Only authors and editors can start a new article.")
         else:
             changed = set(self.changed_data) - {"expected_revision"}

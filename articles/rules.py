@@ -34,6 +34,11 @@ def is_contributor(article: Article, user: Any) -> bool:
     )
 
 
+def may_create(user: Any) -> bool:
+    """Authors and editors start new articles."""
+    return roles.is_author(user) or roles.is_editor(user)
+
+
 def may_edit(article: Article, user: Any) -> bool:
     """Authors of the article (still in the Authors role) and editors may write its content."""
     return roles.is_editor(user) or (roles.is_author(user) and is_article_author(article, user))

@@ -140,3 +140,19 @@ def test_a_publish_time_in_the_past_is_refused_not_published_at_once(
     article.refresh_from_db()
     assert article.state == State.APPROVED
     assert article.current_publication is None
+
+
+def test_a_comment_is_an_event_in_the_audit_trail(
+    policy: Any, make_article: Any, reviewer: Any
+) -> None:
+    article = make_article("under_review")
+    records = article.history.count()
+    workflow.add_comment(article=article, by=reviewer, body="Is the 2024 update out yet?")
+    event = WorkflowEvent.objects.filter(article=article).latest("pk")
+    assert (event.transition, event.actor, event.comment) == (
+        "comment",
+        reviewer,
+        "Is the 2024 update out yet?",
+    )
+    assert (event.from_state, event.to_state) == (State.UNDER_REVIEW, State.UNDER_REVIEW)
+    assert article.history.count() == records  # the article itself did not change

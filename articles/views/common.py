@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest
 from articles import rules
 from articles.exceptions import WorkflowError
 from articles.models import Article, Review, ReviewRound, State
-from editorial import roles
 from editorial.models import EditorialPolicy
 
 
@@ -26,7 +25,7 @@ def article_for(user: Any, pk: int, queryset: QuerySet[Article] | None = None) -
 
 def require_writer(user: Any) -> None:
     """Authors and editors write; everyone else gets 403."""
-    if not (roles.is_author(user) or roles.is_editor(user)):
+    if not rules.may_create(user):
         raise PermissionDenied("Only authors and editors write articles.")
 
 

@@ -23,4 +23,5 @@ HISTORY_LABELS = {
     "schedule_publication": "Scheduled publication",
     "change_authors": "Changed the authors",
     "change_slug": "Changed the address",
+    "comment": "Commented",
 }

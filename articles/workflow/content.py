@@ -15,8 +15,7 @@ from django.utils.text import slugify
 from articles import rules
 from articles.exceptions import EditConflict, WorkflowError
 from articles.models import EDITABLE_STATES, Article, Comment, ReviewRound, State
-from articles.workflow.frame import acting, clean_text, record
-from editorial import roles
+from articles.workflow.frame import acting, clean_text, log_event, record
 from editorial.history import change_reason
 from references.citations import sync_citations
 
@@ -55,11 +54,6 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def may_create(user: Any) -> bool:
-    """Authors and editors start articles."""
-    return roles.is_author(user) or roles.is_editor(user)
-
-
 def create_article(
     *,
     by: Any,
@@ -74,7 +68,7 @@ def create_article(
 
     Its address is `slug` when one is given (and free), else made from the title.
     """
-    if not may_create(by):
+    if not rules.may_create(by):
         raise WorkflowError("Only authors and editors can start a new article.")
     body = normalize_newlines(body)
     validate_content(title, summary, body)
@@ -218,14 +212,21 @@ def _any_state(article: Article, name: str) -> None:
 
 
 def add_comment(*, article: Article, by: Any, body: str) -> Comment:
-    """A message in the review thread, from anyone who may see the working copy."""
+    """A message in the review thread, from anyone who may see the working copy.
+
+    The comment and its event are written together; the article itself does not change,
+    so no lock and no history row.
+    """
     body = clean_text(body, name="A comment", required=True)
     if not rules.may_view(article, by):
         raise WorkflowError("Only the article's authors, the board and editors can comment.")
-    return Comment.objects.create(
-        article=article,
-        round=article.rounds.filter(outcome=ReviewRound.Outcome.OPEN).first(),
-        author=by,
-        revision=article.revision,
-        body=body,
-    )
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            round=article.rounds.filter(outcome=ReviewRound.Outcome.OPEN).first(),
+            author=by,
+            revision=article.revision,
+            body=body,
+        )
+        log_event(article, "comment", by=by, comment=body)
+    return comment
