@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import State, WorkflowEvent
 from tests.conftest import edit_body, make_user
 from tests.test_admin import change_form_data, change_url
