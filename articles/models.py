@@ -1,8 +1,10 @@
 """The article, its review rounds and reviews, its workflow events and its publications.
 
 The article's `state` describes its working copy; readers see its latest `Publication`.
-State changes only through the functions in `articles.workflow`; the @transition methods
-below declare the graph and refuse to run outside that module.
+State changes only through the functions in `articles.workflow`: `state` is a protected
+FSMField (it cannot be assigned), and the @transition methods below declare the graph and
+refuse to run unless the workflow's frame (`articles.workflow.frame.record`) has set the
+article's `_in_workflow` flag for the length of the call.
 """
 
 from __future__ import annotations
@@ -146,8 +148,9 @@ class Article(FSMModelMixin, models.Model):
     def is_editable_by(self, user: Any) -> bool:
         return self.is_editable and rules.may_edit(self, user)
 
-    # The graph. Each method runs only inside articles.workflow, which adds the lock, the
-    # checks with human messages, the history record and the emails.
+    # The graph. Each method runs only when articles.workflow.frame.record calls it, inside
+    # the frame that adds the lock, the checks with human messages, the history record and
+    # the emails.
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED, permission=rules.may_edit)
     def submit(self) -> None:
@@ -288,10 +291,6 @@ class ReviewRound(models.Model):
     def __str__(self) -> str:
         return f"Round {self.number} of “{self.article}” (revision {self.revision})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.outcome == self.Outcome.OPEN
-
 
 class Review(models.Model):
     """A board member's decision on a round: an approval or a request for changes."""
@@ -428,7 +427,3 @@ class Publication(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableError("A publication is never deleted.")
-
-    @property
-    def was_rereviewed(self) -> bool:
-        return self.content_approved_at != self.approved_at

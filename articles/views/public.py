@@ -98,9 +98,9 @@ def cache_publicly(request: HttpRequest, response: HttpResponse, **directives: A
 #   its live publication (never edited), the list and search by the latest workflow event
 #   (every publish and archive writes one). The time limits bound memory and how long an
 #   edited board profile can take to reach the "Reviewed by" line.
-# - The micro-cache, off unless PUBLIC_PAGE_CACHE_SECONDS is set (environment): the whole
-#   response kept for that many seconds with no query at all, like a CDN's s-maxage but
-#   in each process. It is what lets an origin without a CDN serve a page about as fast
+# - The micro-cache, PUBLIC_PAGE_CACHE_SECONDS (5 in production, 0 — off — with DEBUG on
+#   and in tests; see settings): the whole response kept for that many seconds with no
+#   query at all, like a CDN's s-maxage but in each process. It is what lets an origin without a CDN serve a page about as fast
 #   as a constant response (see docs/performance.md); pages may then lag by that long.
 ARTICLE_CACHE_SECONDS = 300
 LIST_CACHE_SECONDS = 60
