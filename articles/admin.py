@@ -32,6 +32,25 @@ from editorial.admin_history import ReadOnlyHistoryAdmin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience")
 REVIEW_PAGE_ACTIONS = {"approve", "request_changes"}
+ROUND_FIELDS = (
+    "number",
+    "kind",
+    "revision",
+    "outcome",
+    "opened_at",
+    "started_by",
+    "closed_at",
+    "policy",
+)
+EVENT_FIELDS = (
+    "created_at",
+    "actor",
+    "transition",
+    "from_state",
+    "to_state",
+    "revision",
+    "comment",
+)
 
 TRANSITION_HELP = {
     "approve": (
@@ -73,15 +92,16 @@ class ArticleAdminForm(forms.ModelForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Left empty, made from the title."
-        if "body" in self.fields:
+        body = self.fields.get("body")
+        if isinstance(body, forms.CharField):
             # Saved as typed, as the editor does: stripping would make an unchanged save an edit.
-            self.fields["body"].strip = False
+            body.strip = False
         if self.instance.pk:
             self.fields["expected_revision"].initial = self.instance.revision
 
     def clean(self) -> dict[str, Any]:
         """The workflow's own checks, run here too, so a refusal keeps the typed text."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         user = self.acting_user
         if not self.instance.pk:
             if not rules.may_create(user):
@@ -110,25 +130,16 @@ class ArticleAdminForm(forms.ModelForm):
 
 class ReviewRoundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReviewRound
-    fields = [
-        "number",
-        "kind",
-        "revision",
-        "outcome",
-        "opened_at",
-        "started_by",
-        "closed_at",
-        "policy",
-    ]
-    readonly_fields = fields
+    fields = ROUND_FIELDS
+    readonly_fields = ROUND_FIELDS
     extra = 0
     show_change_link = True
 
 
 class WorkflowEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = WorkflowEvent
-    fields = ["created_at", "actor", "transition", "from_state", "to_state", "revision", "comment"]
-    readonly_fields = fields
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
     extra = 0
 
 
@@ -180,12 +191,12 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description="Live since", ordering="current_publication__published_at")
     def live_since(self, obj: Article) -> Any:
-        return obj.current_publication.published_at if obj.current_publication_id else None
+        return obj.current_publication.published_at if obj.current_publication else None
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("current_publication")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> Any:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not obj.is_editable_by(request.user):
             fields += [*CONTENT_FIELDS, "authors"]
@@ -211,7 +222,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # Nothing is deleted: archive instead.
 
-    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Every change goes through the workflow: content, address and byline, each an event."""
         data = form.cleaned_data
         try:
@@ -259,8 +270,11 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
             # Only a race after clean() (another save in between) gets here.
             request._article_save_refused = error  # type: ignore[attr-defined]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        assert issubclass(form, ArticleAdminForm)
         form.acting_user = request.user
         return form
 
@@ -270,12 +284,10 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def response_add(
-        self, request: HttpRequest, obj: Article, post_url_continue: Any = None
-    ) -> Any:
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
         return self._refused(request) or super().response_add(request, obj, post_url_continue)
 
-    def response_change(self, request: HttpRequest, obj: Article) -> Any:
+    def response_change(self, request: HttpRequest, obj: Any) -> Any:
         transition_name = request.POST.get(self.fsm_post_param)
         if transition_name and transition_name not in workflow.TRANSITIONS:
             return self._unknown_transition(transition_name)
@@ -308,7 +320,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     def _apply_fsm_transition(
         self,
         *,
-        obj: Article,
+        obj: Any,
         transition_name: str,
         request: HttpRequest,
         kwargs: Any = None,

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from articles.checks import EvidenceWarning
 from articles.models import Article, Audience
 
 # Comments, decisions and reasons: stored in unbounded text columns, bounded here so one
@@ -81,10 +82,12 @@ class ApproveForm(Form):
         choices=(),
     )
 
-    def __init__(self, *args: Any, warnings: list | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, warnings: list[EvidenceWarning] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.warnings = list(warnings or [])
-        self.fields["acknowledged_warnings"].choices = [(w.code, w.message) for w in self.warnings]
+        acknowledged = self.fields["acknowledged_warnings"]
+        assert isinstance(acknowledged, forms.MultipleChoiceField)
+        acknowledged.choices = [(w.code, w.message) for w in self.warnings]
         if not self.warnings:
             del self.fields["acknowledged_warnings"]
 

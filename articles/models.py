@@ -9,6 +9,7 @@ article's `_in_workflow` flag for the length of the call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -73,6 +74,15 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(state=State.APPROVED, publish_at__isnull=False, publish_at__lte=now)
 
 
+def _allowed(rule: Callable[[Article, Any], bool]) -> Callable[[models.Model, Any], bool]:
+    """A rule of articles.rules as django-fsm's transition permission (model, user)."""
+
+    def permission(instance: models.Model, user: Any) -> bool:
+        return isinstance(instance, Article) and rule(instance, user)
+
+    return permission
+
+
 def _workflow_only(article: Article) -> None:
     if not getattr(article, "_in_workflow", False):
         raise RuntimeError(
@@ -119,6 +129,12 @@ class Article(FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[authors, cited_references])
+
+    # Set by articles.workflow.frame for one save: who acted and why (django-simple-history
+    # reads both), and whether a @transition method may run.
+    _history_user: Any
+    _change_reason: str
+    _in_workflow: bool = False
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -152,11 +168,11 @@ class Article(FSMModelMixin, models.Model):
     # the frame that adds the lock, the checks with human messages, the history record and
     # the emails.
 
-    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED, permission=rules.may_edit)
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED, permission=_allowed(rules.may_edit))
     def submit(self) -> None:
         _workflow_only(self)
 
-    @transition(field=state, source=State.SUBMITTED, target=State.DRAFT, permission=rules.may_edit)
+    @transition(field=state, source=State.SUBMITTED, target=State.DRAFT, permission=_allowed(rules.may_edit))
     def withdraw(self) -> None:
         _workflow_only(self)
 
@@ -164,7 +180,7 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.UNDER_REVIEW,
-        permission=rules.may_review,
+        permission=_allowed(rules.may_review),
     )
     def start_review(self) -> None:
         _workflow_only(self)
@@ -173,7 +189,7 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=State.UNDER_REVIEW,
         target=RETURN_VALUE(State.UNDER_REVIEW, State.APPROVED),
-        permission=rules.may_review,
+        permission=_allowed(rules.may_review),
         custom={"form": "articles.forms.ApproveForm"},
     )
     def approve(self, *, quorum_met: bool = False, **_: Any) -> str:
@@ -184,7 +200,7 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=State.UNDER_REVIEW,
         target=State.CHANGES_REQUESTED,
-        permission=rules.may_review,
+        permission=_allowed(rules.may_review),
         custom={"form": "articles.forms.RequestChangesForm"},
     )
     def request_changes(self, **_: Any) -> None:
@@ -194,7 +210,7 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=State.CHANGES_REQUESTED,
         target=State.SUBMITTED,
-        permission=rules.may_edit,
+        permission=_allowed(rules.may_edit),
     )
     def resubmit(self) -> None:
         _workflow_only(self)
@@ -203,13 +219,13 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=State.APPROVED,
         target=State.PUBLISHED,
-        permission=rules.may_manage,
+        permission=_allowed(rules.may_manage),
         custom={"form": "articles.forms.PublishForm"},
     )
     def publish(self, **_: Any) -> None:
         _workflow_only(self)
 
-    @transition(field=state, source=State.PUBLISHED, target=State.DRAFT, permission=rules.may_edit)
+    @transition(field=state, source=State.PUBLISHED, target=State.DRAFT, permission=_allowed(rules.may_edit))
     def revise(self) -> None:
         _workflow_only(self)
 
@@ -217,7 +233,7 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=State.PUBLISHED,
         target=State.UNDER_REVIEW,
-        permission=rules.may_review,
+        permission=_allowed(rules.may_review),
     )
     def start_rereview(self) -> None:
         _workflow_only(self)
@@ -226,7 +242,7 @@ class Article(FSMModelMixin, models.Model):
         field=state,
         source=[s for s in State if s != State.ARCHIVED],
         target=State.ARCHIVED,
-        permission=rules.may_manage,
+        permission=_allowed(rules.may_manage),
         custom={"form": "articles.forms.ArchiveForm"},
     )
     def archive(self, **_: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,7 +83,7 @@ class BoardProfile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             base = slugify(self.user.get_full_name() or self.user.get_username())[:44] or "member"
             taken = BoardProfile.objects.exclude(pk=self.pk)

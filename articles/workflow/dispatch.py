@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django_fsm import FSMField, get_available_user_FIELD_transitions
+
 from articles.exceptions import WorkflowError
 from articles.models import Article
 from articles.workflow.publishing import archive, publish, revise
@@ -36,4 +38,6 @@ def perform(name: str, *, article: Article, by: Any, **kwargs: Any) -> Article:
 
 def available_transitions(article: Article, user: Any) -> list[str]:
     """The transitions this person may attempt from the article's current state."""
-    return [t.name for t in article.get_available_user_state_transitions(user)]
+    field = Article._meta.get_field("state")
+    assert isinstance(field, FSMField)
+    return [t.name for t in get_available_user_FIELD_transitions(article, user, field)]

@@ -46,10 +46,12 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{len(due)} article(s) due for re-review on {today:%Y-%m-%d}:")
         for article in due:
-            due_on = article.current_publication.next_review_due
+            publication = article.current_publication
+            assert publication is not None  # review_due lists published articles only
+            due_on = publication.next_review_due
             days = (today - due_on).days
             late = "due today" if days == 0 else f"{days} day{'s' if days != 1 else ''} overdue"
-            if article.cites_retracted:
+            if getattr(article, "cites_retracted", False):  # annotated by review_due
                 late = "cites a retracted reference"
             self.stdout.write(f"  {due_on:%Y-%m-%d} ({late})  “{article.title}”  [{article.pk}]")
         if options["fail_if_due"]:
