@@ -200,9 +200,29 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not obj.is_editable_by(request.user):
             fields += [*CONTENT_FIELDS, "authors"]
-        if obj is not None and obj.current_publication_id:
+        if obj is not None and (
+            obj.current_publication_id or not rules.may_manage(obj, request.user)
+        ):
             fields.append("slug")  # The public address of a live article stays put.
         return fields
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        """A page where nothing can be changed offers no Save button, only the workflow's."""
+        context = dict(extra_context or {})
+        article = self.get_object(request, object_id)
+        if article is not None:
+            readonly = set(self.get_readonly_fields(request, article))
+            if readonly >= {*CONTENT_FIELDS, "slug", "authors"}:
+                context.update(
+                    show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+                )
+        return super().change_view(request, object_id, form_url, context)
 
     def get_fsm_label(self, transition: Any) -> str:
         return ACTION_LABELS.get(transition.name, transition.name)

@@ -157,3 +157,14 @@ def test_a_comment_is_an_event_in_the_audit_trail(
     )
     assert (event.from_state, event.to_state) == (State.UNDER_REVIEW, State.UNDER_REVIEW)
     assert article.history.count() == records  # the article itself did not change
+
+
+def test_a_page_where_nothing_can_be_changed_has_no_save_button(
+    client: Any, policy: Any, make_article: Any, editor: Any
+) -> None:
+    client.force_login(editor)
+    live = client.get(change_url(make_article("published"))).content.decode()
+    assert 'name="_save"' not in live and 'name="_continue"' not in live
+    assert 'value="revise"' in live or 'value="archive"' in live  # the workflow's buttons stay
+    draft = client.get(change_url(make_article())).content.decode()
+    assert 'name="_save"' in draft
