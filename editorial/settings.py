@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_fsm",  # its admin templates (transition buttons)
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",  # the notification queue's table and its worker, manage.py db_worker
     "editorial",
     # references before articles: Article's citation history needs the Citation model loaded.
     "references",
@@ -165,6 +167,14 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "editorial@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Notifications: queued in the database inside the workflow's transaction, sent after the
+# commit by `manage.py db_worker` (articles/notifications.py, articles/tasks.py). With
+# NOTIFICATIONS_SEND_ON_COMMIT this process sends them itself right after the commit
+# (the tests do; a server should run the worker instead, so a slow mail server never
+# holds up a page).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+NOTIFICATIONS_SEND_ON_COMMIT = env_bool("NOTIFICATIONS_SEND_ON_COMMIT", False)
 
 # Polite identification for the bibliographic services (Crossref, NCBI E-utilities).
 REFERENCE_LOOKUP_CONTACT_EMAIL = os.environ.get(

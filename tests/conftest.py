@@ -38,6 +38,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def send_notifications_on_commit(settings: Any) -> None:
+    """Queued emails are sent right after the commit, in the test's process, not by a
+    worker: a test sees them in mail.outbox once its transaction has committed (or under
+    django_capture_on_commit_callbacks(execute=True)). tests/test_notification_queue.py
+    covers the worker's way."""
+    settings.NOTIFICATIONS_SEND_ON_COMMIT = True
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Real hashing costs ~0.3 s a user; tests create hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,8 @@
 Each action takes the article's row lock inside a transaction (waiting a few seconds at
 most), checks who is acting and the state with a message a person can act on, checks its
 conditions (articles.checks), performs the @transition declared on the model, records the
-event and the history row (who and why), and queues its emails for after the commit. Views,
+event and the history row (who and why), and queues its emails in the same transaction
+(articles.notifications; a worker sends them after the commit). Views,
 the admin and management commands all call these functions:
 
     from articles import workflow

@@ -3,7 +3,8 @@
 `acting()` opens the transaction, takes the article's row lock (waiting a few seconds at
 most), checks who is acting and the state; the action then checks its own conditions and
 calls `record()`, which performs the declared @transition (if any), saves the article with
-its history row and writes the WorkflowEvent. Emails are queued with `after_commit()`.
+its history row and writes the WorkflowEvent. Emails are queued in the database inside
+the transaction (articles.notifications); `after_commit()` is for other side effects.
 """
 
 from __future__ import annotations
@@ -158,7 +159,8 @@ def log_event(
 
 
 def after_commit(send: Callable[..., None], *args: Any) -> None:
-    """Queue a side effect (an email) for after the transaction commits; never before."""
+    """Run a side effect after the transaction commits, never before. (Emails do not use
+    this: articles.notifications queues them in the transaction, so none is lost.)"""
     transaction.on_commit(lambda: send(*args))
 
 

@@ -19,7 +19,6 @@ from articles.models import Article, Publication, Review, ReviewRound
 from articles.rendering import RenderedArticle, render_article
 from articles.workflow.frame import (
     acting,
-    after_commit,
     clean_text,
     current_policy,
     record,
@@ -105,7 +104,7 @@ def publish(
             _write_publication(locked, by=by, now=now)
             locked.publish_at, locked.publish_scheduled_by = None, None
             record(locked, "publish", by=by, comment=comment)
-            after_commit(notifications.published, locked.pk)
+            notifications.published(locked)
     return locked
 
 

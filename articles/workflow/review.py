@@ -15,7 +15,6 @@ from articles.models import Article, Review, ReviewRound
 from articles.rendering import render_article
 from articles.workflow.frame import (
     acting,
-    after_commit,
     clean_text,
     current_policy,
     record,
@@ -118,7 +117,7 @@ def approve(
             quorum_met=quorum_met,
         )
         if quorum_met:
-            after_commit(notifications.approved, locked.pk)
+            notifications.approved(locked)
     return locked
 
 
@@ -129,7 +128,7 @@ def request_changes(*, article: Article, by: Any, comment: str) -> Article:
         if not comment:
             raise WorkflowError("Say what needs to change: a request for changes needs a comment.")
         review_round = _round_under_review(locked)
-        Review.objects.create(
+        review = Review.objects.create(
             round=review_round,
             reviewer=by,
             decision=Review.Decision.REQUEST_CHANGES,
@@ -138,5 +137,5 @@ def request_changes(*, article: Article, by: Any, comment: str) -> Article:
         )
         close_round(locked, ReviewRound.Outcome.CHANGES_REQUESTED)
         record(locked, "request_changes", by=by, comment=comment)
-        after_commit(notifications.changes_requested, locked.pk)
+        notifications.changes_requested(locked, review)
     return locked

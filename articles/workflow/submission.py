@@ -6,7 +6,7 @@ from typing import Any
 
 from articles import checks, notifications, rules
 from articles.models import Article, ReviewRound
-from articles.workflow.frame import acting, after_commit, record, require_conditions
+from articles.workflow.frame import acting, record, require_conditions
 from articles.workflow.rounds import close_round, new_round
 from references.citations import sync_citations
 
@@ -28,7 +28,7 @@ def _hand_over(article: Article, *, by: Any, comment: str, name: str) -> Article
         require_conditions(checks.submission_problems(locked), "submitted")
         record(locked, name, by=by, comment=comment)
         new_round(locked, by=by, kind=ReviewRound.Kind.SUBMISSION)
-        after_commit(notifications.submitted, locked.pk)
+        notifications.submitted(locked)
     return locked
 
 
