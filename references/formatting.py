@@ -10,11 +10,11 @@
 - A retraction, an expression of concern or a correction is stated in the text itself, so it
   survives wherever the text goes (JSON-LD, e-mails, exports), not only as a badge.
 
-Deliberate differences from the CSL "National Library of Medicine" style (citeproc), checked in
-tests/test_citation_format.py: we print "et al." after six authors where CSL's NLM style lists
-up to ten; we add the PMID (CSL's style has no PMID); we state retractions and notices (CSL has
-no field for them); and we omit CSL's "[Internet]"/"[cited …]" for articles with a DOI, as
-ICMJE's examples do.
+Deliberate differences from the CSL "NLM citation-sequence" style as citeproc-py renders it,
+checked in tests/test_citation_format.py: page ranges with a hyphen (CSL: an en dash); "doi:…."
+and "PMID: …." each closed by a full stop as ICMJE prints them (CSL: "doi:… PubMed PMID: …");
+spaces between year, month and day (citeproc-py drops them); and the notice ("Retracted.")
+that CSL has no field for.
 """
 
 from __future__ import annotations
