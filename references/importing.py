@@ -171,6 +171,8 @@ def _read_ris(text: str, reading: Reading) -> None:
         if not re.search(r"^ER\s+-", record, re.MULTILINE):
             reading.problems.append(Problem(where, "it has no ER line (the record is cut off)."))
             continue
+        # Some exporters write "TY - JOUR"; rispy reads the standard "TY  - JOUR".
+        record = re.sub(r"^([A-Z][A-Z0-9])[ \t]*-[ \t]?", r"\1  - ", record, flags=re.MULTILINE)
         try:
             (data,) = rispy.loads(record)
         except Exception as error:  # rispy raises bare IOError/ValueError on bad lines
@@ -253,9 +255,10 @@ def _read_bibtex(text: str, reading: Reading) -> None:
     library = bibtexparser.parse_string(
         text,
         append_middleware=[
-            middlewares.LatexDecodingMiddleware(),
+            # Names are split while their braces still protect "{American Heart Association}".
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
+            middlewares.LatexDecodingMiddleware(),
         ],
     )
     for block in library.failed_blocks:
@@ -270,12 +273,16 @@ def _read_bibtex(text: str, reading: Reading) -> None:
         _add(reading, where, _fields_from_bibtex(entry))
 
 
+def _unbrace(text: str) -> str:
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
 def _bib_names(value: Any) -> list[dict[str, str]]:
     names = []
     for parts in value if isinstance(value, list) else []:
         if isinstance(parts, middlewares.NameParts):
-            family = " ".join([*parts.von, *parts.last]).strip("{} ")
-            given = " ".join(parts.first).strip("{} ")
+            family = _unbrace(" ".join([*parts.von, *parts.last]))
+            given = _unbrace(" ".join(parts.first))
             if family and given:
                 names.append({"family": family, "given": given})
             elif family or given:
