@@ -47,8 +47,17 @@ class ReferenceAdmin(ReadOnlyHistoryAdmin):
             "Source",
             {
                 "fields": [
-                    "journal", "journal_abbrev", "editors", "year", "month", "day", "volume",
-                    "issue", "pages", "publisher", "publisher_place",
+                    "journal",
+                    "journal_abbrev",
+                    "editors",
+                    "year",
+                    "month",
+                    "day",
+                    "volume",
+                    "issue",
+                    "pages",
+                    "publisher",
+                    "publisher_place",
                 ]
             },
         ),  # fmt: skip
