@@ -132,3 +132,41 @@ def test_a_crossref_updated_by_retraction_is_stated_in_the_citation_text(db):
     ).reference
     assert reference.retraction_status == Reference.RetractionStatus.RETRACTED
     assert reference.formatted.endswith("Retracted.")
+
+
+@pytest.mark.parametrize(
+    ("types", "headings", "design"),
+    [
+        (["Journal Article", "Practice Guideline"], [], "guideline"),
+        (
+            ["Journal Article", "Review", "Systematic Review", "Meta-Analysis"],
+            [],
+            "systematic_review",
+        ),
+        (["Randomized Controlled Trial", "Multicenter Study"], [], "rct"),
+        (["Case Reports"], [], "case_report"),
+        (["Journal Article", "Review"], [], "review"),
+        (["Consensus Development Conference"], [], "expert_opinion"),
+        (["Journal Article", "Comparative Study"], ["*Cohort Studies", "Humans"], "cohort"),
+        (["Journal Article", "Research Support, Non-U.S. Gov't"], [], ""),
+    ],
+)
+def test_pubmed_publication_types_say_the_study_design(types, headings, design):
+    from references.lookup import design_from_types
+
+    assert design_from_types(types, headings) == design
+
+
+def test_a_pubmed_summary_keeps_every_author_the_date_and_the_notice_links(db):
+    services = FakeServices()
+    summary = json.loads((FIXTURES / "pubmed_esummary_32450107.json").read_text())["result"][
+        "32450107"
+    ]
+    reference = lookup_reference("32450107", client=services.client()).reference
+    assert [a.get("family") or a.get("literal") for a in reference.authors] == [
+        (a["name"].rsplit(" ", 1)[0] if a.get("authtype") == "Author" else a["name"])
+        for a in summary["authors"]
+        if a.get("authtype") in ("Author", "CollectiveName")
+    ]
+    assert reference.retraction_status == Reference.RetractionStatus.RETRACTED
+    assert reference.formatted.endswith("Retracted.")
