@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from references.names import clean_names
+
 CSL_TYPES = {
     "article": "article-journal",
     "book": "book",
@@ -60,10 +62,12 @@ def to_csl(reference: Any) -> dict[str, Any]:
         "type": CSL_TYPES.get(reference.kind, "document"),
         "title": reference.title,
     }
-    if reference.authors:
-        item["author"] = [csl_name(name) for name in reference.authors]
-    if getattr(reference, "editors", None):
-        item["editor"] = [csl_name(name) for name in reference.editors]
+    authors = clean_names(reference.authors)  # also a legacy string written by bulk_create
+    if authors:
+        item["author"] = [csl_name(name) for name in authors]
+    editors = clean_names(getattr(reference, "editors", None) or [])
+    if editors:
+        item["editor"] = [csl_name(name) for name in editors]
     if reference.year:
         parts = [reference.year]
         if reference.month:
@@ -116,8 +120,8 @@ def _ris_line(tag: str, value: Any) -> str:
 def to_ris(reference: Any) -> str:
     lines = [_ris_line("TY", RIS_TYPES.get(reference.kind, "GEN"))]
     lines.append(_ris_line("TI", reference.title))
-    lines += [_ris_line("AU", _ris_name(n)) for n in reference.authors or []]
-    lines += [_ris_line("A2", _ris_name(n)) for n in getattr(reference, "editors", None) or []]
+    lines += [_ris_line("AU", _ris_name(n)) for n in clean_names(reference.authors)]
+    lines += [_ris_line("A2", _ris_name(n)) for n in clean_names(getattr(reference, "editors", []))]
     if reference.journal:
         lines.append(_ris_line("T2", reference.journal))
     if reference.journal_abbrev:

@@ -39,11 +39,9 @@ def search_references(query: str, article: Article | None = None) -> QuerySet[Re
     """Every word must match a title, an author, a journal, the year, the key or an identifier."""
     references = Reference.objects.all()
     query = " ".join(query.split())[:SEARCH_MAX_LENGTH]
-    try:
-        kind, value = classify(query) if query else ("", "")
-    except InvalidIdentifier:
-        kind, value = "", ""
-    if kind and (value in query or query.isdigit() or "/" in query):
+    kind, value = _identifier_hint(query)
+    explicit = kind == "doi" or (kind == "pmid" and not query.isdigit())
+    if explicit:  # "10.2337/…", "https://doi.org/…", "PMID: 27999003", a PubMed address
         references = references.filter(**{kind: value})
     else:
         for word in query.split():

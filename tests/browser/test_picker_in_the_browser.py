@@ -86,3 +86,27 @@ def test_add_reference_on_a_new_unsaved_article_keeps_the_text_typed_so_far(
     article = Article.objects.get()
     assert list(article.cited_references.all()) == [reference]
     assert article.summary == "Yes, supervised exercise."
+
+
+def test_the_editor_fits_a_small_screen_with_long_slash_joined_guideline_names(signed_in, author):
+    from articles import workflow
+
+    Reference.objects.create(
+        kind="guideline",
+        key="gornik2024",
+        title="2024 ACC/AHA/AACVPR/APMA/ABC/SCAI/SVM/SVN/SVS/SIR/VESS Guideline for the Management "
+        "of Lower Extremity Peripheral Artery Disease: A Report of the American College of "
+        "Cardiology/American Heart Association Joint Committee on Clinical Practice Guidelines",
+        authors="Gornik HL, Aronow HD, Goodney PP, Arya S, Brewster LP, Byrd L, et al.",
+        journal="Circulation",
+        year=2024,
+        doi="10.1161/CIR.0000000000001251/with/an/unusually/long/suffix/that/has/no/spaces",
+    )
+    article = workflow.create_article(
+        by=author, title="Walking and PAD?", body="Walking helps [@gornik2024]."
+    )
+    page = signed_in(author, width=375)
+    page.goto(article.get_edit_url())
+    expect(page.locator("#picker-results")).to_contain_text("ACC/AHA/AACVPR")
+    expect(page.locator("#preview")).to_contain_text("ACC/AHA/AACVPR")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
