@@ -245,3 +245,49 @@ def test_a_file_that_is_not_an_export_is_refused_with_a_message(client, author, 
     assert response.status_code == 400
     assert "not valid CSL-JSON: line 1, column 3" in response.text
     assert Reference.objects.count() == 0
+
+
+MALFORMED = {
+    "ris": ("zotero_ris_journal_7_authors.ris", "\nTY  - JOUR\nTI  - Cut off here\n", "record 2"),
+    "bib": ("zotero_bibtex_sasson_2013.bib", "\n@article{cut,\n title = {Never closed\n", "line"),
+    "nbib": (
+        "zotero_medline_35128459.nbib",
+        "\n\nPMID- 12345678\nthis line is not a tag\n",
+        "record 2",
+    ),
+    "json": ("zotero_csl_json_book.json", None, "item 2"),
+}
+
+
+@pytest.mark.parametrize("suffix", MALFORMED)
+def test_each_format_twice_with_a_malformed_entry_adds_once_and_names_the_entry(
+    client, editor, db, suffix
+):
+    name, broken, where = MALFORMED[suffix]
+    text = fixture_text(name)
+    if suffix == "json":
+        items = __import__("json").loads(text)
+        text = __import__("json").dumps([*items, *items, "not an item"])
+    else:
+        text = text + "\n" + text + broken
+    client.force_login(editor)
+    preview = upload(client, f"export.{suffix}", text)
+    assert preview.status_code == 200
+    assert "1</strong> to add" in preview.text
+    assert "1</strong> already in the library" in preview.text  # the copy in the same file
+    assert "1</strong> could not be read" in preview.text
+    assert where in preview.text.lower()
+    assert Reference.objects.count() == 0
+    confirm(client, preview)
+    assert Reference.objects.count() == 1
+    confirm(client, upload(client, f"export.{suffix}", text))
+    assert Reference.objects.count() == 1  # never created twice
+
+
+def test_latex_accents_in_bibtex_names_are_decoded():
+    text = "@book{x,\n  author = {Eva H. {\\\"O}nnud{\\'o}ttir and {World Health Organization}},\n  title = {T},\n  year = 2001\n}\n"
+    (entry,) = importing.read(text, "x.bib").entries
+    assert entry.fields["authors"] == [
+        {"family": "Önnudóttir", "given": "Eva H."},
+        {"literal": "World Health Organization"},
+    ]
