@@ -291,3 +291,29 @@ def test_latex_accents_in_bibtex_names_are_decoded():
         {"family": "Önnudóttir", "given": "Eva H."},
         {"literal": "World Health Organization"},
     ]
+
+
+def test_pasted_dois_and_pmids_are_looked_up_for_the_preview_and_written_only_on_confirm(
+    client, author, db
+):
+    from unittest import mock
+
+    from tests.reference_fakes import FakeServices
+
+    services = FakeServices()
+    client.force_login(author)
+    with mock.patch("references.readers.make_client", return_value=services.client()):
+        preview = client.post(
+            IMPORT,
+            {"pasted": "10.1145/2832099.2832103, 27999003\nhttps://doi.org/10.1186/ISRCTN11093872"},
+        )
+    assert preview.status_code == 200
+    assert "3</strong> to add" in preview.text
+    assert len(services.requests) == 3
+    assert Reference.objects.count() == 0
+    confirm(client, preview)
+    assert set(Reference.objects.values_list("kind", flat=True)) == {
+        "paper_conference",
+        "guideline",
+        "dataset",
+    }
