@@ -32,6 +32,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from references import formatting
 from references.citations import (
     citable_text_tokens,
     match_keys,
@@ -76,6 +77,7 @@ REFERENCE_CLASSES = {
     "ol": {"references"},
     "span": {
         "reference-kind", "reference-authors", "reference-source", "reference-links",
+        "reference-notice",
         "badge", "badge-retracted", "badge-corrected", "badge-concern", "badge-unchecked",
     },
     "cite": {"reference-title"},
@@ -257,42 +259,23 @@ def _safe_url(url: str) -> str:
 
 
 def source_line(reference: Any) -> str:
-    """'Journal. 2017;40(1):136-154' (NLM order), or what of it is known."""
-    when = str(reference.year or "")
-    locator = reference.volume or ""
-    if reference.issue:
-        locator += f"({reference.issue})"
-    if reference.pages:
-        locator += f":{reference.pages}"
-    if locator:
-        when = f"{when};{locator}" if when else locator
-    container = reference.journal or reference.publisher or ""
-    return ". ".join(part for part in (container, when) if part)
+    """'Diabetes Care. 2017;40(1):136-54.' and the like: references.formatting, NLM style."""
+    return formatting.source_text(reference)
 
 
 def citation_text(reference: Any) -> str:
     """The formatted citation as plain text, e.g. for JSON-LD and e-mails."""
-    parts = [
-        reference.authors.strip().rstrip("."),
-        reference.title.strip().rstrip("."),
-        source_line(reference),
-    ]
-    if reference.doi:
-        parts.append(f"doi:{reference.doi}")
-    if reference.pmid:
-        parts.append(f"PMID: {reference.pmid}")
-    if not (reference.doi or reference.pmid) and _safe_url(reference.url):
-        parts.append(f"Available at: {reference.url}")
-    return ". ".join(part for part in parts if part) + "."
+    return formatting.citation_text(reference)
 
 
 def citation_data(number: int, reference: Any) -> dict[str, Any]:
     return {
         "number": number,
         "kind": reference.kind,
-        "kind_label": reference.get_kind_display(),
+        "kind_label": formatting.kind_label(reference),
+        "study_design": getattr(reference, "study_design", ""),
         "title": reference.title,
-        "authors": reference.authors,
+        "authors": list(reference.authors or []),
         "journal": reference.journal,
         "journal_abbrev": reference.journal_abbrev,
         "year": reference.year,
@@ -312,17 +295,13 @@ def citation_data(number: int, reference: Any) -> dict[str, Any]:
 
 def reference_entry_html(number: int, reference: Any) -> str:
     esc = html.escape
-    parts = [f'<span class="reference-kind">{esc(reference.get_kind_display())}</span> ']
-    if reference.authors.strip():
-        parts.append(
-            f'<span class="reference-authors">{esc(reference.authors.strip().rstrip("."))}.</span> '
-        )
-    parts.append(
-        f'<cite class="reference-title">{esc(reference.title.strip().rstrip("."))}.</cite> '
-    )
-    source = source_line(reference)
-    if source:
-        parts.append(f'<span class="reference-source">{esc(source)}.</span> ')
+    cited = formatting.citation_parts(reference)
+    parts = [f'<span class="reference-kind">{esc(formatting.kind_label(reference))}</span> ']
+    if cited.authors:
+        parts.append(f'<span class="reference-authors">{esc(cited.authors)}</span> ')
+    parts.append(f'<cite class="reference-title">{esc(cited.title)}</cite> ')
+    if cited.source:
+        parts.append(f'<span class="reference-source">{esc(cited.source)}</span> ')
     links = []
     if reference.doi:
         links.append(
@@ -338,6 +317,8 @@ def reference_entry_html(number: int, reference: Any) -> str:
         links.append(f'<a href="{esc(url)}" rel="{LINK_REL}">{esc(reference.publisher or url)}</a>')
     if links:
         parts.append(f'<span class="reference-links">{" ".join(links)}</span>')
+    if cited.notice:
+        parts.append(f' <span class="reference-notice">{esc(cited.notice)}</span>')
     badge = BADGES.get(reference.retraction_status)
     if badge:
         parts.append(f' <span class="badge {badge[0]}">{badge[1]}</span>')

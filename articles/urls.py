@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles.views import desk, editor, history, references, review
+from articles.views import desk, editor, history, imports, references, review
 
 app_name = "articles"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("drafts/<int:pk>/", desk.edit, name="edit"),
     path("drafts/<int:pk>/history/", history.history, name="history"),
     path("drafts/<int:pk>/references/add/", references.add_reference, name="add_reference"),
+    path("drafts/<int:pk>/references.<str:fmt>", references.export_article, name="export_article"),
+    path("drafts/references/", references.library, name="reference_library"),
+    path("drafts/references/add/", references.add_reference, name="add_library_reference"),
+    path("drafts/references/import/", imports.import_references, name="import_references"),
+    path("drafts/references/export.<str:fmt>", references.export_library, name="export_library"),
     path("drafts/<int:pk>/submit/", desk.transition, {"action": "submit"}, name="submit"),
     path("drafts/<int:pk>/withdraw/", desk.transition, {"action": "withdraw"}, name="withdraw"),
     path("drafts/<int:pk>/resubmit/", desk.transition, {"action": "resubmit"}, name="resubmit"),

@@ -34,18 +34,34 @@ class ReferenceAdminForm(ReferenceForm):
 @admin.register(Reference)
 class ReferenceAdmin(ReadOnlyHistoryAdmin):
     form = ReferenceAdminForm
-    list_display = ["title", "kind", "journal", "year", "doi", "pmid", "retraction_status"]
-    list_filter = ["kind", "retraction_status"]
+    list_display = [
+        "title", "kind", "study_design", "journal", "year", "doi", "pmid", "retraction_status"
+    ]  # fmt: skip
+    list_filter = ["kind", "study_design", "retraction_status"]
     search_fields = ["title", "doi", "pmid", "journal", "journal_abbrev", "key", "authors"]
     readonly_fields = ["checked_at", "created_at", "updated_at"]
     actions = ["check_now"]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "authors", "key"]}),
+        (None, {"fields": ["kind", "study_design", "title", "authors", "key"]}),
         (
             "Source",
-            {"fields": ["journal", "journal_abbrev", "year", "volume", "issue", "pages"]},
-        ),
-        ("Identifiers and links", {"fields": ["doi", "pmid", "url", "publisher"]}),
+            {
+                "fields": [
+                    "journal",
+                    "journal_abbrev",
+                    "editors",
+                    "year",
+                    "month",
+                    "day",
+                    "volume",
+                    "issue",
+                    "pages",
+                    "publisher",
+                    "publisher_place",
+                ]
+            },
+        ),  # fmt: skip
+        ("Identifiers and links", {"fields": ["doi", "pmid", "url"]}),
         ("Evidence check", {"fields": ["retraction_status", "checked_at"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]

@@ -56,7 +56,8 @@ DEMO_REFERENCES = [
     },
     {
         "key": "moisset2024",
-        "kind": Reference.Kind.RESEARCH,
+        "kind": Reference.Kind.JOURNAL_ARTICLE,
+        "study_design": Reference.StudyDesign.REVIEW,
         "title": "Neuropathic pain: Evidence based recommendations",
         "authors": "Moisset X",
         "journal": "Presse medicale (Paris, France : 1983)",
@@ -69,7 +70,8 @@ DEMO_REFERENCES = [
     },
     {
         "key": "painful-neuropathy-2002",
-        "kind": Reference.Kind.RESEARCH,
+        "kind": Reference.Kind.JOURNAL_ARTICLE,
+        "study_design": Reference.StudyDesign.REVIEW,
         "title": "Painful Peripheral Neuropathy",
         "journal": "Current treatment options in neurology",
         "journal_abbrev": "Curr Treat Options Neurol",
@@ -77,7 +79,9 @@ DEMO_REFERENCES = [
     },
     {
         "key": "finnerup2015",
-        "kind": Reference.Kind.SYSTEMATIC_REVIEW,
+        "kind": Reference.Kind.JOURNAL_ARTICLE,
+        "study_design": Reference.StudyDesign.SYSTEMATIC_REVIEW,
+        "month": 2,
         "title": "Pharmacotherapy for neuropathic pain in adults: a systematic review and meta-analysis",
         "authors": "Finnerup NB, Attal N, Haroutounian S, et al.",
         "journal": "The Lancet. Neurology",
@@ -145,7 +149,10 @@ DEMO_REFERENCES = [
 
 RETRACTED_EXAMPLE = {
     "key": "wakefield1998",
-    "kind": Reference.Kind.RESEARCH,
+    "kind": Reference.Kind.JOURNAL_ARTICLE,
+    "study_design": Reference.StudyDesign.CASE_REPORT,
+    "month": 2,
+    "day": 28,
     "title": (
         "Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and pervasive developmental "
         "disorder in children"

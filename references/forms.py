@@ -13,6 +13,7 @@ be http or https. Retraction status is not on the form: only ``check_references`
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django import forms
@@ -24,7 +25,8 @@ from references.identifiers import (
     normalize_doi,
     normalize_pmid,
 )
-from references.models import Reference
+from references.models import LEGACY_KINDS, Reference
+from references.names import clean_names, parse_name, parse_nlm_list
 
 
 class ReferenceLookupForm(forms.Form):
@@ -43,7 +45,54 @@ class ReferenceLookupForm(forms.Form):
         return value
 
 
+class NamesField(forms.CharField):
+    """Names typed one per line ("Smith, John A", "Smith JA" or an organisation), or as one NLM
+    list ("Smith J, Jones A, et al."); stored as CSL-JSON names. A last line "et al." says the
+    source had more."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, str) and not value.startswith("["):
+            return value
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        lines = []
+        for name in clean_names(value or []):
+            if "literal" in name:
+                lines.append(name["literal"])
+            else:
+                lines.append(", ".join(p for p in (name.get("family"), name.get("given")) if p))
+        return "\n".join(lines)
+
+    def to_python(self, value: Any) -> tuple[list[dict[str, str]], bool]:
+        text = super().to_python(value) or ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines) == 1:
+            return parse_nlm_list(lines[0])
+        more = False
+        names = []
+        for line in lines:
+            if line.rstrip(".").lower() in ("et al", "et. al", "others"):
+                more = True
+            else:
+                names.append(parse_name(line))
+        return clean_names(names), more
+
+
 class ReferenceForm(forms.ModelForm):
+    authors = NamesField(
+        label="Authors",
+        required=False,
+        help_text="One per line, “Family, Given” (e.g. Smith, John A) or an organisation; a last "
+        "line “et al.” if the source lists more.",
+    )
+    editors = NamesField(
+        label="Editors", required=False, help_text="Of a book or proceedings, one per line."
+    )
     url = forms.URLField(
         label="URL",
         max_length=1000,
@@ -56,11 +105,15 @@ class ReferenceForm(forms.ModelForm):
         model = Reference
         fields = [
             "kind",
+            "study_design",
             "title",
             "authors",
+            "editors",
             "journal",
             "journal_abbrev",
             "year",
+            "month",
+            "day",
             "volume",
             "issue",
             "pages",
@@ -68,10 +121,10 @@ class ReferenceForm(forms.ModelForm):
             "pmid",
             "url",
             "publisher",
+            "publisher_place",
             "key",
         ]
-        labels = {"key": "Citation key", "journal": "Journal (full NLM title)"}
-        widgets = {"authors": forms.Textarea(attrs={"rows": 2})}
+        labels = {"key": "Citation key", "journal": "Journal, book or proceedings (full title)"}
         error_messages = {
             "doi": {
                 "max_length": "A DOI is at most %(limit_value)d characters; this has %(show_value)d."
@@ -80,6 +133,41 @@ class ReferenceForm(forms.ModelForm):
                 "max_length": "Keep the title to at most %(limit_value)d characters; it has %(show_value)d."
             },
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        data = kwargs.get("data", args[0] if args else None)
+        prefix = kwargs.get("prefix")
+        name = f"{prefix}-kind" if prefix else "kind"
+        if data is not None and data.get(name) in LEGACY_KINDS:
+            data = data.copy()
+            data[name], design = LEGACY_KINDS[data[name]]
+            design_name = name.replace("kind", "study_design")
+            data[design_name] = data.get(design_name) or design
+            if args:
+                args = (data, *args[1:])
+            else:
+                kwargs["data"] = data
+        super().__init__(*args, **kwargs)
+
+    def clean_authors(self) -> list[dict[str, str]]:
+        names, more = self.cleaned_data["authors"]
+        self.instance.more_authors = more
+        return names
+
+    def clean_editors(self) -> list[dict[str, str]]:
+        return self.cleaned_data["editors"][0]
+
+    def clean_month(self) -> int | None:
+        month = self.cleaned_data.get("month")
+        if month is not None and not 1 <= month <= 12:
+            raise forms.ValidationError("Enter a month from 1 to 12.")
+        return month
+
+    def clean_day(self) -> int | None:
+        day = self.cleaned_data.get("day")
+        if day is not None and not 1 <= day <= 31:
+            raise forms.ValidationError("Enter a day from 1 to 31.")
+        return day
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())

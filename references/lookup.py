@@ -32,6 +32,7 @@ Polite use, as each service asks: Crossref gets ``mailto`` and a User-Agent nami
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from django.utils import timezone
 
 from references.identifiers import InvalidIdentifier, classify, normalize_doi
 from references.models import Reference
+from references.names import clean_names, parse_nlm_list
 
 CROSSREF_WORKS = "https://api.crossref.org/works/"
 EUTILS_ESUMMARY = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi"
@@ -53,6 +55,7 @@ TOOL_NAME = "editorial-review"
 _SERVICE = {"crossref": "Crossref", "pubmed": "PubMed"}
 Status = Reference.RetractionStatus
 Kind = Reference.Kind
+Design = Reference.StudyDesign
 
 
 class ReferenceLookupError(LookupError):
@@ -250,47 +253,142 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", text).split())
 
 
-def _crossref_authors(authors: Any) -> str:
+def crossref_names(people: Any) -> list[dict[str, str]]:
+    """Crossref's author or editor list, every name, in order."""
     names = []
-    for person in authors if isinstance(authors, list) else []:
+    for person in people if isinstance(people, list) else []:
         if not isinstance(person, dict):
             continue
         if person.get("family"):
-            initials = "".join(
-                part[0] for part in re.split(r"[\s.\-]+", str(person.get("given", ""))) if part
-            )
-            names.append(f"{person['family']} {initials}".strip())
+            name = {"family": _plain(str(person["family"]))}
+            if person.get("given"):
+                name["given"] = _plain(str(person["given"]))
+            names.append(name)
         elif person.get("name"):
-            names.append(str(person["name"]))
-    if len(names) > 6:  # NLM: the first three, then et al.
-        names = [*names[:3], "et al."]
-    return ", ".join(names)
+            names.append({"literal": _plain(str(person["name"]))})
+    return clean_names(names)
 
 
-def _crossref_year(message: dict[str, Any]) -> int | None:
-    for name in ("published-print", "published-online", "issued", "published"):
+def _crossref_date(message: dict[str, Any]) -> tuple[int | None, int | None, int | None]:
+    """Year, month, day of the print issue if there is one, else the first publication."""
+    for name in ("published-print", "issued", "published-online", "published", "posted"):
         try:
-            year = message[name]["date-parts"][0][0]
+            parts = message[name]["date-parts"][0]
         except (KeyError, IndexError, TypeError):
             continue
-        if isinstance(year, int):
-            return year
-    return None
+        if parts and isinstance(parts[0], int):
+            parts = [*parts, None, None]
+            month = parts[1] if isinstance(parts[1], int) and 1 <= parts[1] <= 12 else None
+            day = parts[2] if month and isinstance(parts[2], int) and 1 <= parts[2] <= 31 else None
+            return parts[0], month, day
+    return None, None, None
+
+
+CROSSREF_KINDS = {
+    "journal-article": Kind.JOURNAL_ARTICLE,
+    "book": Kind.BOOK,
+    "monograph": Kind.BOOK,
+    "edited-book": Kind.BOOK,
+    "reference-book": Kind.BOOK,
+    "book-set": Kind.BOOK,
+    "book-chapter": Kind.CHAPTER,
+    "book-section": Kind.CHAPTER,
+    "book-part": Kind.CHAPTER,
+    "reference-entry": Kind.CHAPTER,
+    "proceedings-article": Kind.CONFERENCE_PAPER,
+    "report": Kind.REPORT,
+    "report-component": Kind.REPORT,
+    "standard": Kind.REPORT,
+    "dataset": Kind.DATASET,
+    "posted-content": Kind.PREPRINT,
+}
+GUIDANCE_WORDS = ("guideline", "position statement", "consensus statement", "recommendation")
+
+# PubMed publication types, strongest evidence label first (a meta-analysis that is also a
+# review is a systematic review).
+PUBMED_DESIGNS: list[tuple[str, tuple[str, ...]]] = [
+    (Design.GUIDELINE, ("practice guideline", "guideline")),
+    (Design.SYSTEMATIC_REVIEW, ("systematic review", "meta-analysis", "network meta-analysis")),
+    (Design.RCT, ("randomized controlled trial", "randomized controlled trial, veterinary")),
+    (Design.CASE_REPORT, ("case reports",)),
+    (Design.REVIEW, ("review", "scoping review")),
+    (
+        Design.EXPERT_OPINION,
+        (
+            "consensus development conference",
+            "consensus development conference, nih",
+            "consensus statement",
+            "editorial",
+            "comment",
+            "letter",
+        ),
+    ),
+    (
+        Design.PRIMARY_RESEARCH,
+        (
+            "clinical trial",
+            "clinical trial, phase i",
+            "clinical trial, phase ii",
+            "clinical trial, phase iii",
+            "clinical trial, phase iv",
+            "controlled clinical trial",
+            "pragmatic clinical trial",
+            "observational study",
+            "multicenter study",
+            "comparative study",
+            "evaluation study",
+            "validation study",
+        ),
+    ),
+]
+# MEDLINE's MeSH headings say more about observational designs than the publication types.
+MESH_DESIGNS = {
+    "cohort studies": Design.COHORT,
+    "prospective studies": Design.COHORT,
+    "retrospective studies": Design.COHORT,
+    "longitudinal studies": Design.COHORT,
+    "case-control studies": Design.CASE_CONTROL,
+}
+
+
+def design_from_types(types: Iterable[str], headings: Iterable[str] = ()) -> str:
+    """The study design PubMed's publication types (and MeSH headings) state, or ""."""
+    lowered = {t.strip().lower() for t in types}
+    for design, names in PUBMED_DESIGNS:
+        if lowered & set(names):
+            if design == Design.PRIMARY_RESEARCH:
+                for heading in headings:
+                    found = MESH_DESIGNS.get(heading.strip().lstrip("*").split("/")[0].lower())
+                    if found:
+                        return found
+            return design
+    for heading in headings:
+        found = MESH_DESIGNS.get(heading.strip().lstrip("*").split("/")[0].lower())
+        if found:
+            return found
+    return ""
+
+
+def kind_from_types(types: Iterable[str], title: str = "") -> str:
+    """PubMed records are journal articles unless the types say guideline (or a book)."""
+    lowered = {t.strip().lower() for t in types}
+    if lowered & {"practice guideline", "guideline"}:
+        return Kind.GUIDELINE
+    if "preprint" in lowered:
+        return Kind.PREPRINT
+    if "dataset" in lowered:
+        return Kind.DATASET
+    return guess_kind(title)
 
 
 def guess_kind(title: str, publication_types: Iterable[str] = ()) -> str:
+    """A journal article, or a guideline when its title says it is guidance."""
     types = {t.lower() for t in publication_types}
-    lowered = title.lower()
-    guidance = ("guideline", "position statement", "consensus statement")
-    if types & {"practice guideline", "guideline"} or any(word in lowered for word in guidance):
+    if types & {"practice guideline", "guideline"}:
         return Kind.GUIDELINE
-    if types & {"systematic review", "meta-analysis"} or (
-        "systematic review" in lowered or "meta-analysis" in lowered
-    ):
-        return Kind.SYSTEMATIC_REVIEW
-    if "review" in types:
-        return Kind.REVIEW
-    return Kind.RESEARCH
+    if any(word in title.lower() for word in GUIDANCE_WORDS):
+        return Kind.GUIDELINE
+    return Kind.JOURNAL_ARTICLE
 
 
 def crossref_status(
@@ -325,13 +423,26 @@ def worst_status(kinds: Iterable[str]) -> str | None:
     return None
 
 
+NOTICE_LINKS = {
+    "retraction in": "retraction",
+    "expression of concern in": "expression_of_concern",
+    "erratum in": "correction",
+    "corrected and republished in": "correction",
+}
+
+
 def pubmed_status(summary: dict[str, Any]) -> str | None:
+    """From the publication types and the notices PubMed links ("Retraction in", "Erratum in")."""
     types = [str(t) for t in summary.get("pubtype") or []]
+    kinds = []
     if "Retracted Publication" in types:
-        return Status.RETRACTED
+        kinds.append("retraction")
     if "Corrected and Republished Article" in types:
-        return Status.CORRECTED
-    return None
+        kinds.append("correction")
+    for link in summary.get("references") or []:
+        if isinstance(link, dict):
+            kinds.append(NOTICE_LINKS.get(str(link.get("reftype", "")).lower(), ""))
+    return worst_status(kinds)
 
 
 def _with_status(fields: dict[str, Any], status: str | None) -> dict[str, Any]:
@@ -345,55 +456,105 @@ def fields_from_crossref(message: dict[str, Any], *, doi: str) -> dict[str, Any]
     title = _first(message.get("title"))
     if not title:
         raise _malformed("Crossref", f"DOI {doi}")
+    subtitle = _first(message.get("subtitle"))
+    if subtitle and subtitle.lower() not in title.lower():
+        title = f"{title}: {subtitle}"
+    crossref_type = str(message.get("type") or "")
+    kind = CROSSREF_KINDS.get(crossref_type, Kind.OTHER)
+    if kind == Kind.JOURNAL_ARTICLE:
+        kind = guess_kind(title)
+    containers = [_plain(c) for c in message.get("container-title") or [] if isinstance(c, str)]
+    container = containers[0] if containers else ""
+    if not container and kind == Kind.PREPRINT:
+        institutions = message.get("institution") or []
+        if institutions and isinstance(institutions[0], dict):
+            container = _plain(str(institutions[0].get("name") or ""))
+    year, month, day = _crossref_date(message)
     fields: dict[str, Any] = {
-        "kind": guess_kind(title),
+        "kind": kind,
+        "study_design": Design.GUIDELINE if kind == Kind.GUIDELINE else "",
         "title": title[:1000],
-        "authors": _crossref_authors(message.get("author")),
-        "journal": _first(message.get("container-title"))[:500],
-        "journal_abbrev": _first(message.get("short-container-title"))[:200],
-        "year": _crossref_year(message),
+        "authors": crossref_names(message.get("author")),
+        "editors": crossref_names(message.get("editor")),
+        "journal": container[:500],
+        "journal_abbrev": (
+            _first(message.get("short-container-title"))[:200]
+            if crossref_type == "journal-article"
+            else ""
+        ),
+        "year": year,
+        "month": month,
+        "day": day,
         "volume": str(message.get("volume") or "")[:50],
         "issue": str(message.get("issue") or "")[:50],
         "pages": str(message.get("page") or message.get("article-number") or "")[:50],
         "doi": doi,
-        "publisher": str(message.get("publisher") or "")[:300],
+        "publisher": _plain(str(message.get("publisher") or ""))[:300],
+        "publisher_place": _plain(str(message.get("publisher-location") or ""))[:200],
     }
     return _with_status(fields, crossref_status(message, doi))
 
 
-def _pubmed_authors(authors: Any) -> str:
-    people = authors if isinstance(authors, list) else []
-    names = [
-        str(a["name"])
-        for a in people
-        if isinstance(a, dict) and a.get("name") and a.get("authtype", "Author") == "Author"
-    ]
-    if len(names) > 6:
-        names = [*names[:3], "et al."]
-    return ", ".join(names)
+def pubmed_names(authors: Any) -> list[dict[str, str]]:
+    """esummary's authors ("Pop-Busui R"; a CollectiveName as a group), every one, in order."""
+    names = []
+    for author in authors if isinstance(authors, list) else []:
+        if not isinstance(author, dict) or not author.get("name"):
+            continue
+        kind = str(author.get("authtype") or "Author")
+        if kind == "CollectiveName":
+            names.append({"literal": str(author["name"])})
+        elif kind == "Author":
+            names.append(parse_nlm_list(str(author["name"]))[0][0])
+    return clean_names(names)
+
+
+MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+
+
+def pubmed_date(text: str) -> tuple[int | None, int | None, int | None]:
+    """ "2004 Oct 28", "2014 Jul-Aug", "2021" → (year, month, day)."""
+    parts = re.split(r"[\s/-]+", (text or "").strip())
+    if not parts or not re.fullmatch(r"\d{4}", parts[0]):
+        return None, None, None
+    year = int(parts[0])
+    month = MONTH_NAMES.get(parts[1][:3].lower()) if len(parts) > 1 else None
+    if month is None and len(parts) > 1 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        month = int(parts[1])
+    day = None
+    if month and len(parts) > 2 and parts[2].isdigit() and 1 <= int(parts[2]) <= 31:
+        day = int(parts[2])
+    return year, month, day
 
 
 def fields_from_pubmed(summary: dict[str, Any], *, pmid: str) -> dict[str, Any]:
     title = _plain(str(summary.get("title") or "")).rstrip(".")
     if not title:
         raise _malformed("PubMed", f"PMID {pmid}")
-    year_match = re.match(r"\d{4}", str(summary.get("pubdate") or summary.get("epubdate") or ""))
+    year, month, day = pubmed_date(str(summary.get("pubdate") or summary.get("epubdate") or ""))
     doi = ""
     for article_id in summary.get("articleids") or []:
         if isinstance(article_id, dict) and article_id.get("idtype") == "doi":
             doi = str(article_id.get("value") or "")
+    if not doi:
+        location = str(summary.get("elocationid") or "")
+        if location.lower().startswith("doi:"):
+            doi = location[4:].strip()
     try:
         doi = normalize_doi(doi) if doi else ""
     except InvalidIdentifier:
         doi = ""
     types = [str(t) for t in summary.get("pubtype") or []]
     fields: dict[str, Any] = {
-        "kind": guess_kind(title, types),
+        "kind": kind_from_types(types, title),
+        "study_design": design_from_types(types),
         "title": title[:1000],
-        "authors": _pubmed_authors(summary.get("authors")),
+        "authors": pubmed_names(summary.get("authors")),
         "journal": str(summary.get("fulljournalname") or "")[:500],
         "journal_abbrev": str(summary.get("source") or "")[:200],
-        "year": int(year_match.group(0)) if year_match else None,
+        "year": year,
+        "month": month,
+        "day": day,
         "volume": str(summary.get("volume") or "")[:50],
         "issue": str(summary.get("issue") or "")[:50],
         "pages": str(summary.get("pages") or "")[:50],

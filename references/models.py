@@ -11,15 +11,37 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from references.identifiers import InvalidIdentifier, clean_text, normalize_doi, normalize_pmid
+from references.names import clean_names, display_names, parse_nlm_list
 
 
 class Reference(models.Model):
     class Kind(models.TextChoices):
+        """The publication type, as a reader understands it (CSL's types, in words)."""
+
+        JOURNAL_ARTICLE = "article", "Journal article"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Book chapter"
+        CONFERENCE_PAPER = "paper_conference", "Conference paper"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        PREPRINT = "preprint", "Preprint"
         GUIDELINE = "guideline", "Guideline"
-        SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
-        RESEARCH = "research", "Research"
-        REVIEW = "review", "Review"
+        WEBPAGE = "webpage", "Web page"
         OTHER = "other", "Other"
+
+    class StudyDesign(models.TextChoices):
+        """What kind of evidence it is, when the source says so (PubMed's publication types)."""
+
+        UNKNOWN = "", "Not stated"
+        GUIDELINE = "guideline", "Practice guideline"
+        SYSTEMATIC_REVIEW = "systematic_review", "Systematic review / meta-analysis"
+        RCT = "rct", "Randomised controlled trial"
+        COHORT = "cohort", "Cohort study"
+        CASE_CONTROL = "case_control", "Case-control study"
+        CASE_REPORT = "case_report", "Case report"
+        REVIEW = "review", "Narrative review"
+        EXPERT_OPINION = "expert_opinion", "Expert opinion / consensus"
+        PRIMARY_RESEARCH = "research", "Original research"
 
     class RetractionStatus(models.TextChoices):
         OK = "ok", "No notices found"
@@ -28,17 +50,44 @@ class Reference(models.Model):
         RETRACTED = "retracted", "Retracted"
         UNCHECKED = "unchecked", "Not yet checked"
 
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RESEARCH)
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.JOURNAL_ARTICLE, help_text="What it is."
+    )
+    study_design = models.CharField(
+        "Study design",
+        max_length=20,
+        choices=StudyDesign.choices,
+        blank=True,
+        default="",
+        help_text="What kind of evidence it is, when the source says so.",
+    )
     key = models.SlugField(
         max_length=100,
         blank=True,
         help_text="Optional citation key for markers like [@smith2024].",
     )
     title = models.CharField(max_length=1000)
-    authors = models.TextField(blank=True, help_text="As listed, e.g. 'Smith J, Jones A'.")
-    journal = models.CharField(max_length=500, blank=True, help_text="Full NLM title.")
-    journal_abbrev = models.CharField(max_length=200, blank=True)
+    authors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Every author, in order, as CSL-JSON names: {"family", "given"} or {"literal"}.',
+    )
+    more_authors = models.BooleanField(
+        default=False,
+        help_text="The source listed more authors than are kept here (it ended in “et al.”).",
+    )
+    editors = models.JSONField(default=list, blank=True, help_text="Editors of a book, as names.")
+    journal = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Full NLM journal title; for a chapter the book, for a paper the proceedings.",
+    )
+    journal_abbrev = models.CharField(
+        max_length=200, blank=True, help_text="NLM abbreviation, e.g. Diabetes Care, N Engl J Med."
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    day = models.PositiveSmallIntegerField(null=True, blank=True)
     volume = models.CharField(max_length=50, blank=True)
     issue = models.CharField(max_length=50, blank=True)
     pages = models.CharField(max_length=50, blank=True)
@@ -60,7 +109,10 @@ class Reference(models.Model):
         help_text="A web address (http or https), e.g. for a guideline without a DOI.",
     )
     publisher = models.CharField(
-        max_length=300, blank=True, help_text="Issuing body, for guidelines."
+        max_length=300, blank=True, help_text="Issuing body, for guidelines; publisher of a book."
+    )
+    publisher_place = models.CharField(
+        max_length=200, blank=True, help_text="Where a book or report was published."
     )
     retraction_status = models.CharField(
         max_length=20, choices=RetractionStatus.choices, default=RetractionStatus.UNCHECKED
@@ -94,6 +146,14 @@ class Reference(models.Model):
         """
         self.key = clean_text(self.key).lower()
         self.title = " ".join((self.title or "").split())
+        if self.kind in LEGACY_KINDS:
+            self.kind, design = LEGACY_KINDS[self.kind]
+            self.study_design = self.study_design or design
+        if isinstance(self.authors, str):
+            self.authors, more = parse_nlm_list(self.authors)
+            self.more_authors = self.more_authors or more
+        self.authors = clean_names(self.authors)
+        self.editors = clean_names(self.editors)
         self.doi = normalize_doi(self.doi) if clean_text(self.doi or "") else None
         self.pmid = normalize_pmid(self.pmid) if clean_text(self.pmid or "") else None
 
@@ -124,12 +184,47 @@ class Reference(models.Model):
         return ""
 
     @property
+    def author_list(self) -> str:
+        """Every author, NLM style ("Smith JA, Jones B"), with "et al." if the source had more."""
+        names = display_names(self.authors or [])
+        return f"{names}, et al." if names and self.more_authors else names
+
+    @property
+    def label(self) -> str:
+        """What a reader sees first: the kind, then the study design when the source says so."""
+        from references.formatting import kind_label
+
+        return kind_label(self)
+
+    @property
+    def formatted(self) -> str:
+        """The citation, NLM style, as plain text (references.formatting)."""
+        from references.formatting import citation_text
+
+        return citation_text(self)
+
+    @property
     def doi_url(self) -> str:
         return f"https://doi.org/{quote(self.doi, safe='/:;()._-')}" if self.doi else ""
 
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+# The kinds stored before the publication type and the study design were told apart: the old
+# value becomes (kind, study design). Code written against them (Kind.RESEARCH) still works.
+LEGACY_KINDS: dict[str, tuple[str, str]] = {
+    "systematic_review": ("article", "systematic_review"),
+    "research": ("article", "research"),
+    "review": ("article", "review"),
+}
+for _name, _value in (
+    ("SYSTEMATIC_REVIEW", "systematic_review"),
+    ("RESEARCH", "research"),
+    ("REVIEW", "review"),
+):
+    setattr(Reference.Kind, _name, _value)
 
 
 class Citation(models.Model):

@@ -33,7 +33,14 @@ def test_a_doi_creates_the_reference_from_crossref(db, services, polite):
         reference.title
         == "Diabetic Neuropathy: A Position Statement by the American Diabetes Association"
     )
-    assert reference.authors == "Pop-Busui R, Boulton AJM, Feldman EL, et al."
+    # Every author kept, in order, as structured names (NLM's "et al." is for printing only).
+    assert [a["family"] for a in reference.authors] == [
+        "Pop-Busui", "Boulton", "Feldman", "Bril", "Freeman", "Malik", "Sosenko", "Ziegler"
+    ]  # fmt: skip
+    assert reference.authors[1] == {"family": "Boulton", "given": "Andrew J.M."}
+    assert reference.formatted.startswith(
+        "Pop-Busui R, Boulton AJM, Feldman EL, Bril V, Freeman R, Malik RA, et al. Diabetic"
+    )
     assert reference.journal == "Diabetes Care"
     assert (reference.year, reference.volume, reference.issue) == (2017, "40", "1")
     assert reference.pages == "136-154"
@@ -51,7 +58,8 @@ def test_a_pmid_creates_the_reference_from_pubmed_with_the_full_nlm_title(db, se
     assert reference.journal == "Diabetes care"
     assert reference.journal_abbrev == "Diabetes Care"
     assert reference.title.endswith("American Diabetes Association")  # trailing period dropped
-    assert reference.authors == "Pop-Busui R, Boulton AJ, Feldman EL, et al."
+    assert len(reference.authors) == 8
+    assert reference.authors[-1] == {"family": "Ziegler", "given": "D"}
     assert reference.kind == Reference.Kind.GUIDELINE
     assert reference.year == 2017
 

@@ -65,7 +65,8 @@ def test_a_reference_entry_shows_kind_title_authors_journal_locator_and_links(
     assert "Systematic review" in entry
     assert "Pharmacotherapy for neuropathic pain in adults" in entry
     assert "Finnerup NB, Attal N, Haroutounian S, et al." in entry
-    assert "The Lancet. Neurology. 2015;14(2):162-173." in entry
+    # NLM: the journal abbreviation and the page range elided (issue 12).
+    assert "Lancet Neurol. 2015;14(2):162-73." in entry
     assert 'href="https://doi.org/10.1016/s1474-4422(14)70251-0"' in entry
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/25575710/"' in entry
     assert "badge" not in entry  # checked and clean: no badge
@@ -92,14 +93,15 @@ def test_citations_data_carries_the_formatted_text_for_structured_data(make_arti
     article = make_article(body="[@finnerup2015] [@pmid:27999003]")
     first, second = render_article(article).citations
     assert first["number"] == 1
-    assert first["kind"] == "systematic_review"
+    assert first["kind"] == "article"  # the publication type; the evidence level is separate
+    assert first["study_design"] == "systematic_review"
     assert first["doi"] == "10.1016/s1474-4422(14)70251-0"
     assert first["pmid"] == "25575710"
     assert first["retraction_status"] == "ok"
     assert first["text"] == (
         "Finnerup NB, Attal N, Haroutounian S, et al. Pharmacotherapy for neuropathic pain in "
-        "adults: a systematic review and meta-analysis. The Lancet. Neurology. "
-        "2015;14(2):162-173. doi:10.1016/s1474-4422(14)70251-0. PMID: 25575710."
+        "adults: a systematic review and meta-analysis. Lancet Neurol. "
+        "2015;14(2):162-73. doi:10.1016/s1474-4422(14)70251-0. PMID: 25575710."
     )
     assert second["number"] == 2
     assert second["journal"] == "Diabetes care"
@@ -116,7 +118,9 @@ def test_a_guideline_without_doi_links_to_its_web_page(make_article):
     )
     html = render_article(make_article(body="[@nice2020]")).references_html
     assert 'href="https://www.nice.org.uk/guidance/cg173"' in html
-    assert "National Institute for Health and Care Excellence. 2020." in html
+    assert (
+        "National Institute for Health and Care Excellence; 2020." in html
+    )  # NLM: Publisher; Year
 
 
 def test_preview_resolves_against_the_library_and_writes_nothing(finnerup):

@@ -1,11 +1,18 @@
 /* The editor's small conveniences; the page works the same without them.
    - Warn before leaving with unsaved changes.
    - Ctrl+S / Cmd+S presses "Save draft".
-   - After "Add reference", its marker is selected for copying, and a button inserts it
-     into the body where the cursor was. */
+   - The references panel: each result's "Insert at cursor" puts its marker into the body where
+     the cursor was (one click); after "Add reference" the new marker is selected for copying
+     and can be inserted the same way. Without JavaScript the markers are there to copy. */
 (function () {
   "use strict";
   var form = document.getElementById("editor-form");
+  var body = document.getElementById("id_body");
+  function showInsertButtons(root) {
+    if (!body || !root) return;
+    root.querySelectorAll("[data-insert-marker]").forEach(function (button) { button.hidden = false; });
+  }
+  showInsertButtons(document.getElementById("references-panel"));
   if (!form) return;
   var dirty = false;
   form.addEventListener("input", function () { dirty = true; });
@@ -15,7 +22,6 @@
     event.preventDefault();
     event.returnValue = "";
   });
-  var body = document.getElementById("id_body");
   var caret = body ? body.value.length : 0;
   if (body) {
     ["keyup", "click", "select", "input"].forEach(function (name) {
@@ -23,6 +29,7 @@
     });
   }
   document.body.addEventListener("htmx:afterSettle", function () {
+    showInsertButtons(document.getElementById("references-panel"));
     var box = document.getElementById("add-reference");
     if (!box || box.dataset.seen) return;
     box.dataset.seen = "yes";
