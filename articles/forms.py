@@ -82,7 +82,9 @@ class ApproveForm(Form):
         choices=(),
     )
 
-    def __init__(self, *args: Any, warnings: list[EvidenceWarning] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, warnings: list[EvidenceWarning] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.warnings = list(warnings or [])
         acknowledged = self.fields["acknowledged_warnings"]

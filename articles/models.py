@@ -168,11 +168,15 @@ class Article(FSMModelMixin, models.Model):
     # the frame that adds the lock, the checks with human messages, the history record and
     # the emails.
 
-    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED, permission=_allowed(rules.may_edit))
+    @transition(
+        field=state, source=State.DRAFT, target=State.SUBMITTED, permission=_allowed(rules.may_edit)
+    )
     def submit(self) -> None:
         _workflow_only(self)
 
-    @transition(field=state, source=State.SUBMITTED, target=State.DRAFT, permission=_allowed(rules.may_edit))
+    @transition(
+        field=state, source=State.SUBMITTED, target=State.DRAFT, permission=_allowed(rules.may_edit)
+    )
     def withdraw(self) -> None:
         _workflow_only(self)
 
@@ -225,7 +229,9 @@ class Article(FSMModelMixin, models.Model):
     def publish(self, **_: Any) -> None:
         _workflow_only(self)
 
-    @transition(field=state, source=State.PUBLISHED, target=State.DRAFT, permission=_allowed(rules.may_edit))
+    @transition(
+        field=state, source=State.PUBLISHED, target=State.DRAFT, permission=_allowed(rules.may_edit)
+    )
     def revise(self) -> None:
         _workflow_only(self)
 

@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import nh3
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from editorial import markdown
 from references import formatting
 from references.citations import (
     citable_text_tokens,
+    keys_in,
     match_keys,
     number_references,
     parse_markers,
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
 
 LINK_REL = "nofollow noopener"
 
-_markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+# The site's one Markdown configuration (editorial.markdown), with links marked nofollow.
+_markdown = markdown.BODY_MARKDOWN
 
 
 def _link_open(
@@ -140,8 +142,8 @@ def render_revision(historical_article: Any) -> RenderedArticle:
 
 def render_text(body: str) -> RenderedArticle:
     """Unsaved text (live preview): markers resolved against the library; writes nothing."""
-    tokens = _markdown.parse(body or "")
-    keys = _keys_in(tokens)
+    tokens = markdown.parse(body)
+    keys = keys_in(tokens)
     found = resolve(keys)
     entries = [(entry.number, entry.reference) for entry in number_references(keys, found)]
     numbers = {reference.pk: number for number, reference in entries}
@@ -150,21 +152,12 @@ def render_text(body: str) -> RenderedArticle:
 
 
 def _render_with_rows(body: str, rows: Sequence[Any]) -> RenderedArticle:
-    tokens = _markdown.parse(body or "")
-    keys = _keys_in(tokens)
+    tokens = markdown.parse(body)
+    keys = keys_in(tokens)
     by_reference = {row.reference.pk: row.number for row in rows}
     found = match_keys(keys, [row.reference for row in rows])
     key_numbers = {key: by_reference[reference.pk] for key, reference in found.items()}
     return _finish(tokens, key_numbers, [(row.number, row.reference) for row in rows])
-
-
-def _keys_in(tokens: Sequence[Token]) -> list[str]:
-    seen: dict[str, None] = {}
-    for token in citable_text_tokens(tokens):
-        for marker in parse_markers(token.content):
-            for key in marker.keys:
-                seen.setdefault(key, None)
-    return list(seen)
 
 
 def _finish(

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.db.models import Q
-from markdown_it import MarkdownIt
 
+from editorial import markdown
 from references.identifiers import (
     DOI_RE,
     InvalidIdentifier,
@@ -51,9 +51,6 @@ _ITEM_RE = re.compile(
     re.IGNORECASE,
 )
 MARKER_MAX_LENGTH = Citation._meta.get_field("marker").max_length
-
-# Only used to find the text runs that can hold markers; the renderer has its own instance.
-_tokenizer = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 @dataclass(frozen=True)
@@ -119,8 +116,13 @@ def citable_text_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
 
 def cited_keys(body: str) -> list[str]:
     """Every distinct canonical key in the Markdown body, in order of first appearance."""
+    return keys_in(markdown.parse(body))
+
+
+def keys_in(tokens: Sequence[Token]) -> list[str]:
+    """The markers' keys in parsed tokens: the one scan both the checks and the renderer use."""
     seen: dict[str, None] = {}
-    for token in citable_text_tokens(_tokenizer.parse(body or "")):
+    for token in citable_text_tokens(tokens):
         for marker in parse_markers(token.content):
             for key in marker.keys:
                 seen.setdefault(key, None)
