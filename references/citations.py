@@ -41,7 +41,13 @@ from references.models import Citation, Reference
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from articles.models import Article
+
+class CitingText(Protocol):
+    """What cites: an article (articles.Article builds on this app, not the other way)."""
+
+    pk: Any
+    body: str
+
 
 _SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
 # A bracket whose content starts with @ (or a full-width ＠) and holds no other bracket.
@@ -189,7 +195,7 @@ def unresolved_keys(keys: Sequence[str], found: dict[str, Any]) -> list[str]:
     return [key for key in keys if key not in found]
 
 
-def sync_citations(article: Article) -> list[str]:
+def sync_citations(article: CitingText) -> list[str]:
     """Rewrite the article's citation rows from its body; return the unresolved keys.
 
     Called by the workflow before it saves the article, so the history row it writes holds

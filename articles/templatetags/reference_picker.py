@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from articles.views.references import RESULTS, search_references
 from references.forms import ReferenceLookupForm
 
 register = template.Library()
@@ -14,8 +15,6 @@ register = template.Library()
 
 @register.inclusion_tag("references/includes/picker.html", takes_context=True)
 def reference_picker(context: template.Context, article: Any = None) -> dict[str, Any]:
-    from articles.views.references import RESULTS, search_references
-
     article = article if getattr(article, "pk", None) else None  # a new article has none yet
     results = list(search_references("", article)[: RESULTS + 1])
     return {
