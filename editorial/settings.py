@@ -103,9 +103,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "editorial.accounts.middleware.WorkingPageHeadersMiddleware",
-    "editorial.accounts.middleware.SecondFactorRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "editorial.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,8 +176,10 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no email to an address typed into "reset"
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins are django-axes's job (in the database, across workers).
+    # Failed sign-ins are django-axes's job (in the database, across workers); successful
+    # ones need no limit.
     "login_failed": None,
+    "login": None,
     # Reset emails: per address asking, and per account asked for.
     "reset_password": "20/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
@@ -197,6 +199,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
+AXES_USERNAME_CALLABLE = "editorial.accounts.throttling.attempted_account"
 AXES_CLIENT_IP_CALLABLE = "editorial.accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "editorial.accounts.throttling.locked_out"
 AXES_VERBOSE = False
@@ -286,5 +289,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # one line per sign-in otherwise
+    },
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 from allauth.account.adapter import get_adapter
 from axes.helpers import get_cool_off
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +23,22 @@ def client_ip(request: HttpRequest) -> str | None:
         return get_adapter().get_client_ip(request)
     except PermissionDenied:  # no address at all: a request made up in code (force_login)
         return None
+
+
+def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The account a sign-in attempt is for, the same whether it was typed as name or email.
+
+    allauth passes `username` or `email` to authenticate(); the form field is `login`.
+    """
+    typed = ""
+    if credentials:
+        typed = credentials.get("username") or credentials.get("email") or ""
+    if not typed and request is not None and hasattr(request, "POST"):
+        typed = request.POST.get("login", "")
+    typed = str(typed).strip()
+    field = "email__iexact" if "@" in typed else "username__iexact"
+    found = get_user_model().objects.filter(**{field: typed}).values_list("username", flat=True)
+    return (found.first() or typed).lower()
 
 
 def locked_out(
