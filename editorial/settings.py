@@ -163,6 +163,12 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "editorial.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "editorial.accounts.forms.SignInForm",
+    "reauthenticate": "editorial.accounts.forms.ConfirmPasswordForm",
+    "reset_password": "editorial.accounts.forms.RequestResetForm",
+    "reset_password_from_key": "editorial.accounts.forms.ChoosePasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -187,9 +193,17 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "editorial.accounts.forms.CodeForm",
+    "activate_totp": "editorial.accounts.forms.ActivateAppForm",
+}
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in development
-MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor here, not a password
+MFA_PASSKEY_LOGIN_ENABLED = False
+# allauth refuses a second factor to an account with an unverified address, against someone
+# signing up with another person's email; there is no sign-up here (accounts are made by
+# editors, and an invited person gets in only through the emailed link).
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # a passkey is a second factor here, not a password
 # Board members and editors must have a second factor before they may act (see
 # editorial/accounts/middleware.py). Off in development so the demo users can sign in.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)

@@ -219,3 +219,17 @@ def test_a_board_member_with_only_recovery_codes_still_needs_a_second_factor(
     RecoveryCodes.activate(member)
     client.force_login(member)
     assert client.get("/review/").status_code == 302
+
+
+def test_an_invited_board_member_with_an_unconfirmed_address_can_set_up_totp(
+    client: Any, db: Any, frozen_clock: None
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    from editorial import roles
+
+    member = make_user("nia", roles.BOARD)
+    EmailAddress.objects.create(user=member, email=member.email, verified=False, primary=True)
+    sign_in(client, member)
+    set_up_totp(client)
+    assert Authenticator.objects.filter(user=member, type="totp").exists()

@@ -31,6 +31,11 @@ from editorial import roles
 from editorial.accounts.membership import record_role_changes, role_snapshot
 
 User = get_user_model()
+ROLE_IN_A_SENTENCE = {
+    roles.AUTHORS: "an author",
+    roles.BOARD: "a member of the Medical Advisory Board",
+    roles.EDITORS: "an editor",
+}
 ROLE_DESCRIPTIONS = {
     roles.AUTHORS: "Author: writes articles on the desk",
     roles.BOARD: "Medical Advisory Board: reviews and approves articles",
@@ -90,7 +95,7 @@ def send_invitation(user: Any, *, role: str, inviter: Any) -> None:
         "site_name": settings.SITE_NAME,
         "person": user,
         "inviter": inviter.get_full_name() or inviter.get_username(),
-        "role": ROLE_DESCRIPTIONS[role],
+        "role": ROLE_IN_A_SENTENCE[role],
         "needs_second_factor": role in roles.SUPERUSER_ONLY_GROUPS,
         "url": set_password_url(user),
         "sign_in_url": settings.SITE_URL + reverse("login"),
