@@ -93,7 +93,15 @@ class WorkingPageHeadersMiddleware:
         if "Cache-Control" not in response and (
             request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             or request.META.get("CSRF_COOKIE_USED")
-            or request.user.is_authenticated
+            or self.signed_in(request)
         ):
             response["Cache-Control"] = "private, no-store"
         return response
+
+    @staticmethod
+    def signed_in(request: HttpRequest) -> bool:
+        # Without a session cookie nobody is signed in: asking request.user would read the
+        # session and add "Vary: Cookie" to anonymous answers (the feed, the sitemap).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        return request.user.is_authenticated
