@@ -15,7 +15,14 @@ LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings
 
 def run_python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Python in a fresh process with only these settings from the environment."""
-    ours = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "MFA_REQUIRED", "SECURE_HSTS_SECONDS")
+    ours = (
+        "SECRET_KEY",
+        "DEBUG",
+        "DATABASE_URL",
+        "MFA_REQUIRED",
+        "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests (tests/browser/conftest.py)
+    )
     environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update(env, DJANGO_SETTINGS_MODULE="editorial.settings")
     return subprocess.run(
