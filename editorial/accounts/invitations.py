@@ -50,7 +50,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, inviter: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         # Offered, and accepted when posted, only the roles this person may hand out.
         self.fields["role"].choices = [
             (name, label)
