@@ -90,3 +90,14 @@ def test_hsts_is_sent_over_https_when_configured(client: Any, settings: Any, liv
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get(live.get_absolute_url(), secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_requiring_a_second_factor_costs_anonymous_readers_nothing(
+    client: Any, settings: Any, live: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.get(live.get_absolute_url())  # the page cache is warm
+    settings.MFA_REQUIRED = True
+    with django_assert_max_num_queries(1):  # the page cache's version check, nothing more
+        response = client.get(live.get_absolute_url())
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from articles.views.kept import kept_fields
+from articles.views.public import is_anonymous
 from editorial import roles
 
 # Signing in and out, setting up the second factor, passwords (allauth's pages; not the
@@ -38,6 +39,12 @@ def has_second_factor(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
+def signed_in(request: HttpRequest) -> bool:
+    # Checks the session cookie before the session: reading it for an anonymous request
+    # would add "Vary: Cookie" to answers caches share (the public pages, the feed).
+    return not is_anonymous(request)
+
+
 def lacks_required_second_factor(user: Any) -> bool:
     return settings.MFA_REQUIRED and roles.needs_second_factor(user) and not has_second_factor(user)
 
@@ -50,6 +57,7 @@ class SecondFactorRequiredMiddleware:
         if (
             settings.MFA_REQUIRED
             and not request.path.startswith(OPEN_PREFIXES)
+            and signed_in(request)
             and lacks_required_second_factor(request.user)
         ):
             return self.refuse(request)
@@ -93,15 +101,7 @@ class WorkingPageHeadersMiddleware:
         if "Cache-Control" not in response and (
             request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             or request.META.get("CSRF_COOKIE_USED")
-            or self.signed_in(request)
+            or signed_in(request)
         ):
             response["Cache-Control"] = "private, no-store"
         return response
-
-    @staticmethod
-    def signed_in(request: HttpRequest) -> bool:
-        # Without a session cookie nobody is signed in: asking request.user would read the
-        # session and add "Vary: Cookie" to anonymous answers (the feed, the sitemap).
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return False
-        return request.user.is_authenticated
