@@ -109,10 +109,11 @@ def test_check_deploy_reports_nothing_with_the_production_settings_of_the_readme
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_production_turns_on_hsts_and_two_factor_and_development_does_not() -> None:
+def test_production_turns_on_hsts_two_factor_and_address_lockout_and_development_does_not() -> None:
     probe = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.SECURE_HSTS_SECONDS, settings.MFA_REQUIRED)"
+        "print(settings.SECURE_HSTS_SECONDS, settings.MFA_REQUIRED, "
+        "'ip_address' in settings.AXES_LOCKOUT_PARAMETERS)"
     )
 
     def run(**env: str) -> list[str]:
@@ -120,7 +121,7 @@ def test_production_turns_on_hsts_and_two_factor_and_development_does_not() -> N
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 
-    assert run(DEBUG="false", SECRET_KEY=REAL_SECRET) == ["31536000", "True"]
-    assert run(DEBUG="false", SECRET_KEY=REAL_SECRET, SECURE_HSTS_SECONDS="0") == ["0", "True"]
-    assert run() == ["0", "False"]
-    assert run(MFA_REQUIRED="true") == ["0", "True"]
+    assert run(DEBUG="false", SECRET_KEY=REAL_SECRET) == ["31536000", "True", "True"]
+    assert run(DEBUG="false", SECRET_KEY=REAL_SECRET, SECURE_HSTS_SECONDS="0")[0] == "0"
+    assert run() == ["0", "False", "False"]
+    assert run(MFA_REQUIRED="true") == ["0", "True", "False"]

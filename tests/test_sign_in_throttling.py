@@ -37,7 +37,8 @@ def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
+def production_throttling(settings: Any) -> None:
+    settings.AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # DEBUG off's default
     cache.clear()  # allauth keeps its reset-email counts in the cache
 
 
@@ -103,6 +104,16 @@ def test_an_address_guessing_at_many_accounts_is_locked(
     assert len(password_checks) == 10
     # Someone else, elsewhere, is not affected.
     assert sign_in(client, people[10].username, PASSWORD, address="192.0.2.9").status_code == 302
+
+
+def test_in_development_typos_from_one_address_lock_only_that_account(
+    client: Any, settings: Any, author: Any, other_author: Any
+) -> None:
+    settings.AXES_LOCKOUT_PARAMETERS = ["username"]  # DEBUG on's default
+    for attempt in range(10):
+        sign_in(client, author.username, "wrong-password")
+    assert sign_in(client, author.username, PASSWORD).status_code == 429
+    assert sign_in(client, other_author.username, PASSWORD).status_code == 302
 
 
 def test_after_the_pause_the_person_can_sign_in_again(client: Any, author: Any) -> None:
