@@ -150,10 +150,18 @@ class EditorialUserAdmin(UserAdmin):
 class RoleChangeAdmin(admin.ModelAdmin):
     """The log of role changes: for reading only, by anyone, superusers included."""
 
-    list_display = ["changed_at", "user_name", "change", "role", "changed_by_name", "via"]
+    list_display = ["changed_at", "person", "change", "role", "made_by", "via"]
     list_filter = ["role", "change", "via"]
     search_fields = ["user_name", "changed_by_name", "role"]
     date_hierarchy = "changed_at"
+
+    @admin.display(description="Person", ordering="user_name")
+    def person(self, obj: RoleChange) -> str:
+        return obj.user_name
+
+    @admin.display(description="Changed by", ordering="changed_by_name")
+    def made_by(self, obj: RoleChange) -> str:
+        return obj.changed_by_name
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

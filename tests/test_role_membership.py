@@ -251,3 +251,23 @@ def test_the_admin_login_page_sends_people_to_the_sites_sign_in(client: Any) -> 
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_role_log_lists_names_as_written_with_one_query_for_many_rows(
+    client: Any, superuser: Any, django_assert_max_num_queries: Any
+) -> None:
+    RoleChange.objects.bulk_create(
+        RoleChange(
+            user_name=f"Person {n} (p{n})",
+            role=roles.BOARD,
+            change="added",
+            changed_by_name="Sasha Admin (sasha)",
+            via="admin",
+        )
+        for n in range(60)
+    )
+    client.force_login(superuser)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("admin:editorial_rolechange_changelist")).text
+    assert "Person 59 (p59)" in page and "Sasha Admin (sasha)" in page
+    assert "Changed by" in page
