@@ -112,16 +112,11 @@ class EditorialUserAdmin(UserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    # Also what the "delete selected" action asks of each object (get_deleted_objects).
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is not None and not request.user.is_superuser and is_protected_account(obj):
             return False
         return super().has_delete_permission(request, obj)
-
-    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not request.user.is_superuser and any(is_protected_account(o) for o in objs):
-            perms_needed = {*perms_needed, "board members, editors or staff"}
-        return deleted, counts, perms_needed, protected
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -213,6 +213,10 @@ def test_the_role_groups_are_changed_by_superusers_only(
     url = reverse("admin:auth_group_change", args=[board.pk])
     assert client.post(url, {"name": "Renamed", "permissions": []}).status_code == 403
     assert client.post(reverse("admin:auth_group_delete", args=[board.pk])).status_code == 403
+    client.post(
+        reverse("admin:auth_group_changelist"),
+        {"action": "delete_selected", "_selected_action": [board.pk], "post": "yes"},
+    )
     board.refresh_from_db()
     assert board.name == roles.BOARD
 
