@@ -22,6 +22,20 @@ class EditorialPolicyQuerySet(models.QuerySet["EditorialPolicy"]):
         return self.in_effect(on).order_by("-effective_date", "-version").first()
 
 
+# The questions of the structured review a new policy version starts with (issue 11).
+DEFAULT_REVIEW_CHECKLIST = [
+    "Every clinical claim is supported by a cited source.",
+    "Doses, contraindications and interactions are correct.",
+    "The evidence cited is current.",
+    "Suitable for the stated audience.",
+    "Balanced: benefits and harms.",
+]
+
+
+def default_review_checklist() -> list[str]:
+    return list(DEFAULT_REVIEW_CHECKLIST)
+
+
 class EditorialPolicy(models.Model):
     """A version of the policy articles are reviewed under. The newest effective one is current."""
 
@@ -37,6 +51,19 @@ class EditorialPolicy(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="How long after approval a published article falls due for re-review.",
+    )
+    review_checklist = models.JSONField(
+        default=default_review_checklist,
+        blank=True,
+        help_text=(
+            "The questions every reviewer answers (yes, no, not applicable), one per line. "
+            "Frozen once a review has used this version."
+        ),
+    )
+    review_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days a reviewer is given by default when an editor assigns them.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -57,6 +84,11 @@ class EditorialPolicy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("editorial:policy_version", args=[self.version])
+
+    @property
+    def checklist_is_frozen(self) -> bool:
+        """A version some review has answered keeps its questions, so old reviews still read."""
+        return self.pk is not None and self.reviews.exists()
 
 
 class BoardProfile(models.Model):
