@@ -388,6 +388,10 @@ class Review(models.Model):
         return bool(self.conflict_category) and self.conflict_category != ConflictCategory.NONE
 
     @property
+    def has_checklist_answers(self) -> bool:
+        return any(item.get("answer") for item in self.checklist_answers)
+
+    @property
     def checklist(self) -> list[dict[str, str]]:
         """The answers with their labels, for templates."""
         labels = dict(ChecklistAnswer.choices)

@@ -37,8 +37,9 @@ def _stem(word: str) -> str:
 
 
 def suggested_reviewers(article: Article) -> list[Any]:
-    """Board members who may review the article: those whose specialty matches its text
-    first, then fewest open assignments, then by name. Contributors are never offered.
+    """Board members who may review the article and are not on its open round already:
+    those whose specialty matches its text first, then fewest open assignments, then by
+    name. Contributors are never offered.
 
     Each carries `specialty`, `matches` and `open_assignments` for the form's labels.
     Articles carry no specialty of their own, so a specialty "matches" when a word of it
@@ -56,9 +57,19 @@ def suggested_reviewers(article: Article) -> list[Any]:
         .order_by("last_name", "first_name", "username")
     )
     text_stems = {_stem(w) for w in f"{article.title} {article.summary}".split() if len(w) > 4}
+    review_round = open_round(article)
+    taken = (
+        set(
+            review_round.assignments.filter(
+                status__in=[*ReviewAssignment.ACTIVE, ReviewAssignment.Status.COMPLETED]
+            ).values_list("reviewer_id", flat=True)
+        )
+        if review_round
+        else set()
+    )
     offered = []
     for member in members:
-        if not rules.may_be_assigned(article, member):
+        if member.pk in taken or not rules.may_be_assigned(article, member):
             continue
         profile = getattr(member, "board_profile", None)
         member.specialty = profile.specialty if profile else ""
@@ -140,7 +151,7 @@ def _with_reassign_forms(
         if assignment.is_active or assignment.status == ReviewAssignment.Status.DECLINED:
             candidates = candidates if candidates is not None else suggested_reviewers(article)
             assignment.reassign_form = ReassignForm(
-                candidates=[c for c in candidates if c.pk != assignment.reviewer_id],
+                candidates=candidates,
                 auto_id=f"reassign-{assignment.pk}-%s",
             )
     return found
@@ -248,8 +259,7 @@ def withdraw(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_POST
 def reassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment, article = _as_editor(request, assignment_id)
-    candidates = [c for c in suggested_reviewers(article) if c.pk != assignment.reviewer_id]
-    form = ReassignForm(request.POST, candidates=candidates)
+    form = ReassignForm(request.POST, candidates=suggested_reviewers(article))
     if not form.is_valid():
         common.report(request, WorkflowError("Choose the board member to ask instead."))
         return redirect("articles:assign", pk=article.pk)
