@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -81,6 +82,20 @@ class EditorialPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Editorial policy v{self.version} (effective {self.effective_date:%Y-%m-%d})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and self.checklist_is_frozen:
+            stored = (
+                EditorialPolicy.objects.filter(pk=self.pk)
+                .values_list("review_checklist", flat=True)
+                .first()
+            )
+            if stored is not None and stored != self.review_checklist:
+                raise ValidationError(
+                    "Reviews have answered this version's checklist, so its questions are "
+                    "frozen. Add a new policy version to ask other questions."
+                )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("editorial:policy_version", args=[self.version])

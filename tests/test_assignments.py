@@ -114,6 +114,11 @@ def test_the_reviewer_accepts_declaring_an_interest_up_front(
     assignment.refresh_from_db()
     assert assignment.status == Status.ACCEPTED
     assert assignment.responded_at is not None
+    history = list(assignment.history.order_by("history_date"))
+    assert [(h.status, h.history_user) for h in history] == [
+        (Status.INVITED, editor),
+        (Status.ACCEPTED, reviewer),
+    ]
     assert (assignment.conflict_category, assignment.conflict_statement) == (
         "financial",
         "Speaker fees from a device maker, 2025",

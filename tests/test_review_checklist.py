@@ -136,6 +136,21 @@ def test_the_frozen_checklist_of_an_older_policy_still_renders_old_reviews(
     assert "plain-language summary" not in page
 
 
+def test_the_checklist_of_a_used_version_cannot_be_changed_at_all(
+    in_review: Any, reviewer: Any, checklist_policy: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    approve(in_review, reviewer, ALL_YES)
+    checklist_policy.review_checklist = ["Something else?"]
+    with pytest.raises(ValidationError, match="frozen"):
+        checklist_policy.save()
+    checklist_policy.refresh_from_db()
+    assert checklist_policy.review_checklist == QUESTIONS
+    checklist_policy.body = "A clarified policy text."  # other fields stay editable here
+    checklist_policy.save()
+
+
 def test_the_admin_refuses_to_edit_the_checklist_of_a_used_version(
     client: Any, in_review: Any, reviewer: Any, checklist_policy: Any
 ) -> None:

@@ -77,9 +77,11 @@ def _create(
     by: Any,
     due_at: datetime.datetime,
     status: str = Status.INVITED,
+    actor: Any = None,
 ) -> ReviewAssignment:
+    """A new assignment; `actor` (default `by`) is who acted, for its history row."""
     now = timezone.now()
-    return ReviewAssignment.objects.create(
+    assignment = ReviewAssignment(
         round=review_round,
         reviewer=reviewer,
         assigned_by=by,
@@ -87,6 +89,14 @@ def _create(
         status=status,
         responded_at=now if status != Status.INVITED else None,
     )
+    _save(assignment, by=actor or by)
+    return assignment
+
+
+def _save(assignment: ReviewAssignment, *, by: Any, **kwargs: Any) -> None:
+    """Save with the person acting on the assignment's history row."""
+    assignment._history_user = by if getattr(by, "is_authenticated", False) else None
+    assignment.save(**kwargs)
 
 
 def _check_assignable(article: Article, review_round: ReviewRound, reviewer: Any) -> None:
@@ -161,7 +171,7 @@ def accept_assignment(
         _require_status(fresh, [Status.INVITED], "accepted")
         fresh.status, fresh.responded_at = Status.ACCEPTED, timezone.now()
         fresh.conflict_category, fresh.conflict_statement = category, statement
-        fresh.save()
+        _save(fresh, by=by)
         log_event(locked, "accept_assignment", by=by, comment=_declared(category, statement))
         notifications.responded(fresh)
     return fresh
@@ -187,7 +197,7 @@ def decline_assignment(*, assignment: ReviewAssignment, by: Any, reason: str) ->
             timezone.now(),
             reason,
         )
-        fresh.save()
+        _save(fresh, by=by)
         log_event(locked, "decline_assignment", by=by, comment=reason)
         notifications.responded(fresh)
     return fresh
@@ -211,7 +221,7 @@ def _withdraw(
     fresh = _locked_assignment(assignment, locked)
     _require_status(fresh, ReviewAssignment.ACTIVE, "withdrawn")
     fresh.status = Status.WITHDRAWN
-    fresh.save()
+    _save(fresh, by=by)
     reason = clean_text(reason, name="A reason")
     log_event(
         locked,
@@ -262,10 +272,12 @@ def take_up(review_round: ReviewRound, reviewer: Any, *, status: str) -> ReviewA
         reviewer=reviewer, status__in=ReviewAssignment.ACTIVE
     ).first()
     if mine is None:
-        return _create(review_round, reviewer, by=None, due_at=default_due(now), status=status)
+        return _create(
+            review_round, reviewer, by=None, due_at=default_due(now), status=status, actor=reviewer
+        )
     mine.status = status
     mine.responded_at = mine.responded_at or now
-    mine.save(update_fields=["status", "responded_at"])
+    _save(mine, by=reviewer, update_fields=["status", "responded_at"])
     return mine
 
 
@@ -288,7 +300,7 @@ def carry_over(previous: ReviewRound | None, review_round: ReviewRound) -> list[
             old.conflict_category,
             old.conflict_statement,
         )
-        new.save(update_fields=["conflict_category", "conflict_statement"])
+        _save(new, by=old.assigned_by, update_fields=["conflict_category", "conflict_statement"])
         carried.append(old.reviewer)
     return carried
 
