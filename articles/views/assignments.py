@@ -25,7 +25,6 @@ from articles.models import Article, ReviewAssignment, ReviewRound
 from articles.views import common
 from articles.views.kept import keep_text_when_signed_out
 from articles.workflow.assignments import ASSIGNABLE_STATES, default_due
-from articles.workflow.points import last_request
 from articles.workflow.rounds import open_round
 from editorial import roles
 
@@ -309,7 +308,6 @@ def review_page_context(
         and article.state in ASSIGNABLE_STATES
         and rules.may_assign(article, user),
         "answered_request": answered,
-        "open_request": last_request(article),
     }
 
 
