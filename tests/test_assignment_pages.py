@@ -240,3 +240,18 @@ def test_notification_settings_turn_optional_kinds_off_but_not_required_ones(
     assert 'value="submitted" checked' not in page and 'value="comment" checked' in page
     client.post("/notifications/", {"kinds": ["submitted", "comment"]})
     assert not NotificationOptOut.objects.filter(user=reviewer, kind="submitted").exists()
+
+
+def test_the_admin_lists_assignments_but_never_changes_them(
+    client: Any, invited: Any, editor: Any
+) -> None:
+    admin = make_user("root", is_superuser=True, staff=True)
+    client.force_login(admin)
+    page = client.get("/admin/articles/reviewassignment/").text
+    assert "Rosa" in page or "rosa" in page
+    assert client.get("/admin/articles/reviewassignment/add/").status_code == 403
+    url = f"/admin/articles/reviewassignment/{invited.pk}/change/"
+    client.post(url, {"status": "completed"})
+    invited.refresh_from_db()
+    assert invited.status == Status.INVITED
+    assert client.post(f"/admin/articles/reviewassignment/{invited.pk}/delete/").status_code == 403
