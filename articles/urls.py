@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from articles.views import desk, editor, history, imports, references, review
+from articles.views import (
+    assignments,
+    desk,
+    editor,
+    history,
+    imports,
+    notification_settings,
+    references,
+    review,
+)
 
 app_name = "articles"
 
@@ -31,4 +40,18 @@ urlpatterns = [
     path("review/<int:pk>/publish/", editor.publish, name="publish"),
     path("review/<int:pk>/archive/", editor.archive, name="archive"),
     path("publishing/", editor.publishing, name="publishing"),
+    path("review/<int:pk>/assign/", assignments.assign, name="assign"),
+    path("assignments/<int:assignment_id>/accept/", assignments.accept, name="accept"),
+    path("assignments/<int:assignment_id>/decline/", assignments.decline, name="decline"),
+    path(
+        "assignments/<int:assignment_id>/withdraw/",
+        assignments.withdraw,
+        name="withdraw_assignment",
+    ),
+    path("assignments/<int:assignment_id>/reassign/", assignments.reassign, name="reassign"),
+    path(
+        "notifications/",
+        notification_settings.notification_settings,
+        name="notification_settings",
+    ),
 ]

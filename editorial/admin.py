@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -20,22 +21,65 @@ from editorial.models import BoardProfile, EditorialPolicy, RoleChange
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
+class ChecklistField(forms.CharField):
+    """The review checklist as text, one question per line (stored as a list)."""
+
+    def prepare_value(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+POLICY_FIELDS = [
+    "version",
+    "effective_date",
+    "body",
+    "required_approvals",
+    "review_interval_months",
+    "review_checklist",
+    "review_days",
+]
+
+
+class EditorialPolicyForm(forms.ModelForm):
+    review_checklist = ChecklistField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "The questions every reviewer answers (yes, no, not applicable), one per line. "
+            "Frozen once a review has used this version."
+        ),
+    )
+
+    class Meta:
+        model = EditorialPolicy
+        fields = POLICY_FIELDS
+
+
 @admin.register(EditorialPolicy)
 class EditorialPolicyAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["version", "effective_date", "required_approvals", "review_interval_months"]
+    form = EditorialPolicyForm
+    list_display = [
+        "version",
+        "effective_date",
+        "required_approvals",
+        "review_interval_months",
+        "review_days",
+    ]
     search_fields = ["body"]
     date_hierarchy = "effective_date"
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # A policy that articles were published under is part of the public record.
         if obj is not None and obj.publications.exists():
-            return [
-                "version",
-                "effective_date",
-                "body",
-                "required_approvals",
-                "review_interval_months",
-            ]
+            return POLICY_FIELDS
+        # Old reviews are read against the questions they answered.
+        if obj is not None and obj.checklist_is_frozen:
+            return ["review_checklist"]
         return []
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -188,7 +188,7 @@ def test_diff_against_the_previous_rounds_revision(client, author, reviewer, mak
     edit_body(
         article, by=author, body=article.body.replace("Exercise helps", "Supervised exercise helps")
     )
-    workflow.resubmit(article=article, by=author)
+    workflow.resubmit(article=article, by=author, answers={1: ("done", "")})
     client.force_login(reviewer)
     page = client.get(url(article)).text
     assert "the revision reviewed in round 1" in page

@@ -16,7 +16,7 @@ from articles import rendering, rules, workflow
 from articles.exceptions import EditConflict, WorkflowError
 from articles.forms import ArticleForm, CommentForm
 from articles.models import Article, Comment, Review, ReviewRound, State
-from articles.views import common
+from articles.views import common, points
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out
 from editorial import roles
@@ -148,6 +148,15 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
         return _editor(request, article, kept, conflict=conflict, status=409)
     except WorkflowError as refused:
         return _editor(request, article, form, error=refused, status=400)
+    answers = points.answers_from(request.POST)
+    if answers and article.state == State.CHANGES_REQUESTED:
+        try:
+            changed = (
+                bool(workflow.answer_points(article=article, by=request.user, answers=answers))
+                or changed
+            )
+        except WorkflowError as refused:
+            return _editor(request, article, form, error=refused, status=400)
     if action in ("submit", "resubmit"):
         try:
             workflow.perform(action, article=article, by=request.user)
@@ -211,6 +220,9 @@ def _editor(
         "comment_form": CommentForm(auto_id="comment-%s"),
         "lookup_form": ReferenceLookupForm(prefix="lookup", label_suffix=""),
         "may_review_page": rules.may_view(article, user) and _sees_review_page(user),
+        "answer_points": points.points_for_editor(
+            article, request.POST if request.method == "POST" else None
+        ),
     }
     return render(request, "articles/editor.html", context, status=status)
 

@@ -21,7 +21,7 @@ from articles import checks, rendering, rules, workflow
 from articles.exceptions import WorkflowError
 from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, RequestChangesForm
 from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
-from articles.views import common
+from articles.views import assignments, common
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out, render_kept
 from articles.views.labels import ACTION_LABELS
@@ -84,6 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .order_by("-closed_at")[:RECENTLY_DECIDED_LIMIT]
     )
     mine = [a for a in in_review if a.mine]
+    named = assignments.queue_context(user, [*waiting, *in_review])
     return render(
         request,
         "articles/queue.html",
@@ -96,6 +97,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "required": required,
             "today": today,
             "decided_days": RECENTLY_DECIDED_DAYS,
+            **named,
         },
     )
 
@@ -159,6 +161,7 @@ def review_page(
         "archive_form": forms.get("archive_form") or ArchiveForm(auto_id=ARCHIVE_IDS),
         "refused": refused,
         "may_edit": rules.may_edit(article, user),
+        **assignments.review_page_context(request, article, current, forms),
     }
     return render(request, "articles/review.html", context, status=status)
 
@@ -271,6 +274,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             article=article,
             by=request.user,
             conflict_of_interest=data["conflict_of_interest"],
+            conflict_category=data["conflict_category"],
+            checklist=data["checklist"],
             comment=data["comment"],
             acknowledged_warnings=data.get("acknowledged_warnings", []),
         )
@@ -294,7 +299,13 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     def act(article: Article, data: dict[str, Any]) -> str:
-        workflow.request_changes(article=article, by=request.user, comment=data["comment"])
+        workflow.request_changes(
+            article=article,
+            by=request.user,
+            comment=data["comment"],
+            points=data["points"],
+            checklist=data["checklist"],
+        )
         return "Changes requested. The authors have been told."
 
     return decide(
