@@ -286,7 +286,7 @@ def review_page_context(
         list(current.assignments.select_related("reviewer", "assigned_by")) if current else []
     )
     mine = next((a for a in assignments if a.reviewer_id == user.pk and a.is_active), None)
-    round_open = current is not None and current.is_open
+    round_open = current is not None and current.outcome == ReviewRound.Outcome.OPEN
     answered = None
     if round_open and current.number > 1:
         # The points of the request that sent the last round back, with the authors' answers.
