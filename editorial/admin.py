@@ -18,18 +18,18 @@ from editorial.models import BoardProfile, EditorialPolicy, RoleChange
 
 # One sign-in for the whole site: the admin's own login form would skip the second factor
 # and the throttling, so it sends people to /accounts/login/.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class ChecklistField(forms.CharField):
     """The review checklist as text, one question per line (stored as a list)."""
 
-    def prepare_value(self, value):  # type: ignore[no-untyped-def]
+    def prepare_value(self, value):
         if isinstance(value, list):
             return "\n".join(value)
         return value
 
-    def to_python(self, value):  # type: ignore[no-untyped-def]
+    def to_python(self, value):
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -73,7 +73,7 @@ class EditorialPolicyAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["body"]
     date_hierarchy = "effective_date"
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         # A policy that articles were published under is part of the public record.
         if obj is not None and obj.publications.exists():
             return POLICY_FIELDS
@@ -82,7 +82,7 @@ class EditorialPolicyAdmin(ReadOnlyHistoryAdmin):
             return ["review_checklist"]
         return []
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.publications.exists()
 
 
@@ -121,13 +121,13 @@ class EditorialUserAdmin(UserAdmin):
     # Board or Editors, staff or superuser status and raw permissions, or touches the
     # account of a board member, editor, staff member or superuser (changing its email or
     # password would be a way into that role). Every role change is logged (RoleChange).
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["is_superuser", "is_staff", "user_permissions", "superuser_only_roles"]
         return fields
 
-    def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or request.user.is_superuser:
             return fieldsets
@@ -145,19 +145,19 @@ class EditorialUserAdmin(UserAdmin):
         )
         return ", ".join(held) or "None (only a site administrator can change this)"
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             # A posted Board or Editors id is then "not one of the available choices".
             kwargs["queryset"] = Group.objects.exclude(name__in=roles.SUPERUSER_ONLY_GROUPS)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser and is_protected_account(obj):
             return False
         return super().has_change_permission(request, obj)
 
     # Also what the "delete selected" action asks of each object (get_deleted_objects).
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser and is_protected_account(obj):
             return False
         return super().has_delete_permission(request, obj)
@@ -170,11 +170,11 @@ class EditorialUserAdmin(UserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         request._roles_before = role_snapshot(obj) if change else frozenset()
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         user = form.instance
         before = request._roles_before
         # A non-superuser only reaches this for an account without Board or Editors
@@ -219,12 +219,12 @@ admin.site.unregister(Group)
 class RoleGroupAdmin(GroupAdmin):
     """The role groups (and their permissions) are changed by superusers only."""
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         if obj is not None and obj.name in roles.ALL_GROUPS and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.name in roles.ALL_GROUPS and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
