@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,84 +17,11 @@ from django.views.decorators.http import require_POST
 from articles import checks, rendering, rules, workflow
 from articles.exceptions import WorkflowError
 from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, RequestChangesForm
-from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
+from articles.models import Article, Comment, Review, ReviewRound, State
 from articles.views import common
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out, render_kept
-from editorial import roles
 from references.models import Citation
-
-RECENTLY_DECIDED_DAYS = 30
-RECENTLY_DECIDED_LIMIT = 20
-
-
-def _require_board_or_editor(user: Any) -> None:
-    if not (roles.is_board_member(user) or roles.is_editor(user)):
-        raise PermissionDenied("The review queue is for the Medical Advisory Board and editors.")
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_board_or_editor(user)
-    policy = common.current_policy()
-    required = policy.required_approvals if policy else 1
-    open_round = ReviewRound.objects.filter(
-        article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
-    )
-    base = (
-        common.with_round_progress(Article.objects.all())
-        .annotate(
-            waiting_since=Max("rounds__opened_at", filter=Q(rounds__outcome="open")),
-            in_review_since=Max("rounds__started_at", filter=Q(rounds__outcome="open")),
-            i_wrote=Exists(
-                Article.authors.through.objects.filter(article=OuterRef("pk"), user=user)
-            )
-            | Exists(
-                WorkflowEvent.objects.filter(article=OuterRef("pk"), actor=user, transition="edit")
-            ),
-            mine=Exists(open_round.filter(started_by=user))
-            | Exists(
-                Review.objects.filter(
-                    round__article=OuterRef("pk"), round__outcome="open", reviewer=user
-                )
-            ),
-        )
-        .prefetch_related("authors")
-    )
-    waiting = list(base.awaiting_reviewer().order_by("waiting_since", "pk"))
-    in_review = list(base.in_review().order_by("in_review_since", "pk"))
-    today = timezone.localdate()
-    due = list(
-        base.review_due(today)
-        .select_related("current_publication")
-        .order_by("current_publication__next_review_due", "pk")
-    )
-    since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    decided = list(
-        ReviewRound.objects.filter(
-            outcome__in=[ReviewRound.Outcome.APPROVED, ReviewRound.Outcome.CHANGES_REQUESTED],
-            closed_at__gte=since,
-        )
-        .select_related("article")
-        .order_by("-closed_at")[:RECENTLY_DECIDED_LIMIT]
-    )
-    mine = [a for a in in_review if a.mine]
-    return render(
-        request,
-        "articles/queue.html",
-        {
-            "waiting": waiting,
-            "mine": mine,
-            "in_review": in_review,
-            "due": due,
-            "decided": decided,
-            "required": required,
-            "today": today,
-            "decided_days": RECENTLY_DECIDED_DAYS,
-        },
-    )
-
 
 # Several forms share a page: each gets its own element ids.
 APPROVE_IDS, CHANGES_IDS = "approve-%s", "changes-%s"
