@@ -19,7 +19,7 @@ from articles.exceptions import WorkflowError
 from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, RequestChangesForm
 from articles.models import Article, Comment, Review, ReviewRound, State
 from articles.views import common
-from articles.views.diff import content_diff
+from articles.views.diff import FieldDiff, cached_content_diff
 from articles.views.kept import keep_text_when_signed_out, render_kept
 from references.models import Citation
 
@@ -41,7 +41,7 @@ def review_page(
     actions = set(workflow.available_transitions(article, user))
     rounds = list(
         ReviewRound.objects.filter(article=article)
-        .select_related("started_by")
+        .select_related("started_by", "policy")
         .prefetch_related("reviews__reviewer")
     )
     current = rounds[0] if rounds else None
@@ -51,12 +51,9 @@ def review_page(
         for r in reviews
         if r.decision == Review.Decision.APPROVE and r.revision == current.revision
     ]
-    policy = common.current_policy()
-    required = policy.required_approvals if policy else 1
     already_approved = any(r.reviewer_id == user.pk for r in approvals)
     warnings = checks.approval_warnings(article) if "approve" in actions else []
-    compare_label, compare_to = _comparison(article, rounds)
-    working = {"title": article.title, "summary": article.summary, "body": article.body}
+    compare_label, diff = _comparison(article, rounds)
     context: dict[str, Any] = {
         "article": article,
         "rendered": rendering.render_article(article),
@@ -66,10 +63,10 @@ def review_page(
         "earlier_rounds": rounds[1:],
         "reviews": reviews,
         "approvals": approvals,
-        "required": required,
+        "required": _required_approvals(current),
         "already_approved": already_approved,
         "compare_label": compare_label,
-        "diff": content_diff(compare_to, working) if compare_to is not None else None,
+        "diff": diff,
         "citations": _with_age(
             Citation.objects.filter(article=article).select_related("reference").order_by("number")
         ),
@@ -95,23 +92,46 @@ def _with_age(citations: Any) -> list[Citation]:
     return found
 
 
-def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, dict[str, str] | None]:
-    """What the working copy is compared with: the live publication, else the last round."""
+def _required_approvals(current: ReviewRound | None) -> int:
+    """The quorum that applies: the one a decided round met, else today's policy's."""
+    if current is not None and not current.is_open and current.policy is not None:
+        return current.policy.required_approvals
+    policy = common.current_policy()
+    return policy.required_approvals if policy else 1
+
+
+def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[FieldDiff] | None]:
+    """The working copy against the live publication, else against the last round's revision.
+
+    Both sides are immutable (a revision's text never changes once saved), so the diff is
+    computed once per pair and kept in the cache; the older text is only loaded on a miss.
+    """
+    working = {"title": article.title, "summary": article.summary, "body": article.body}
     publication = article.current_publication
     if publication is not None:
-        record = common.historical_at(article, publication.revision)
         when = timezone.localtime(publication.published_at).strftime("%B %-d, %Y")
         label = f"the live publication (revision {publication.revision}, published {when})"
-        if record is not None:
-            return label, common.content_of(record)
-        return label, {"title": publication.title, "summary": publication.summary, "body": ""}
+
+        def live() -> tuple[dict[str, str], dict[str, str]]:
+            record = common.historical_at(article, publication.revision)
+            if record is not None:
+                return common.content_of(record), working
+            snapshot = {"title": publication.title, "summary": publication.summary, "body": ""}
+            return snapshot, working
+
+        key = f"review:{article.pk}:publication-{publication.pk}:{article.revision}"
+        return label, cached_content_diff(key, live)
     earlier = next((r for r in rounds if r.revision != article.revision), None)
     if earlier is None:
         return "", None
-    record = common.historical_at(article, earlier.revision)
+
+    def reviewed() -> tuple[dict[str, str], dict[str, str]]:
+        return common.content_of(common.historical_at(article, earlier.revision)), working
+
+    key = f"review:{article.pk}:revision-{earlier.revision}:{article.revision}"
     return (
         f"the revision reviewed in round {earlier.number} (revision {earlier.revision})",
-        common.content_of(record),
+        cached_content_diff(key, reviewed),
     )
 
 
