@@ -74,7 +74,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     diff = []
     if old and new:
         diff = cached_content_diff(
-            f"history:{old.history_id}:{new.history_id}", lambda: _texts(article, old, new)
+            f"history:{old.history_id}.{old.history_date.timestamp():.6f}:"
+            f"{new.history_id}.{new.history_date.timestamp():.6f}",
+            lambda: _texts(article, old, new),
         )
     for record in [*shown, old, new]:
         if record is not None:

@@ -100,6 +100,11 @@ def _required_approvals(current: ReviewRound | None) -> int:
     return policy.required_approvals if policy else 1
 
 
+def _identity(article: Article) -> str:
+    """The article's id and creation time: unique even where a database reuses ids."""
+    return f"{article.pk}.{article.created_at.timestamp():.6f}"
+
+
 def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[FieldDiff] | None]:
     """The working copy against the live publication, else against the last round's revision.
 
@@ -119,7 +124,7 @@ def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[
             snapshot = {"title": publication.title, "summary": publication.summary, "body": ""}
             return snapshot, working
 
-        key = f"review:{article.pk}:publication-{publication.pk}:{article.revision}"
+        key = f"review:{_identity(article)}:publication-{publication.pk}:{article.revision}"
         return label, cached_content_diff(key, live)
     earlier = next((r for r in rounds if r.revision != article.revision), None)
     if earlier is None:
@@ -128,7 +133,7 @@ def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[
     def reviewed() -> tuple[dict[str, str], dict[str, str]]:
         return common.content_of(common.historical_at(article, earlier.revision)), working
 
-    key = f"review:{article.pk}:revision-{earlier.revision}:{article.revision}"
+    key = f"review:{_identity(article)}:revision-{earlier.revision}:{article.revision}"
     return (
         f"the revision reviewed in round {earlier.number} (revision {earlier.revision})",
         cached_content_diff(key, reviewed),
