@@ -20,10 +20,16 @@ from fast_diff_match_patch import diff as dmp_diff
 
 # Words, runs of whitespace, and single punctuation marks: a changed comma shows as one.
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A paragraph with the blank lines after it.
+_PARAGRAPH = re.compile(r"(?:(?!\n[ \t]*\n).)+(?:\n[ \t]*\n\s*|\n?$)|\n+", re.DOTALL)
 # Tokens become characters from the supplementary planes, never surrogates.
 _FIRST_CODE_POINT = 0x10000
 # A pathological pair of texts gets a valid, if longer, diff after this many seconds.
 TIME_LIMIT_SECONDS = 2.0
+# Semantic cleanup folds a short run that happens to match inside a larger change (the
+# "Para " of two swapped paragraphs) into that change, so a moved paragraph reads as
+# removed here and added there.
+CLEANUP = "Semantic"
 # Both sides of a cached diff are immutable revisions, so an entry is never stale; the
 # timeout only bounds the memory it holds.
 CACHE_SECONDS = 7 * 24 * 3600
@@ -40,39 +46,55 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-def _token_changes(a: list[str], b: list[str]) -> list[tuple[bool, str, str]]:
-    """(same, old text, new text) runs: Myers' diff over the two token sequences."""
+def _encode(sequence: list[str], codes: dict[str, str]) -> str:
+    return "".join(codes.setdefault(item, chr(_FIRST_CODE_POINT + len(codes))) for item in sequence)
+
+
+def _runs(a: list[str], b: list[str], cleanup: str) -> list[tuple[bool, list[str], list[str]]]:
+    """(same, old items, new items) runs: Myers' diff over two sequences of strings."""
     codes: dict[str, str] = {}
-
-    def encode(sequence: list[str]) -> str:
-        return "".join(
-            codes.setdefault(token, chr(_FIRST_CODE_POINT + len(codes))) for token in sequence
-        )
-
     ops = dmp_diff(
-        encode(a), encode(b), timelimit=TIME_LIMIT_SECONDS, cleanup="No", counts_only=True
+        _encode(a, codes),
+        _encode(b, codes),
+        timelimit=TIME_LIMIT_SECONDS,
+        cleanup=cleanup,
+        counts_only=True,
     )
-    chunks: list[tuple[bool, str, str]] = []
+    runs: list[tuple[bool, list[str], list[str]]] = []
     i = j = 0
     removed: list[str] = []
     added: list[str] = []
     for op, length in ops:
         if op == "=":
             if removed or added:
-                chunks.append((False, "".join(removed), "".join(added)))
+                runs.append((False, removed, added))
                 removed, added = [], []
-            text = "".join(a[i : i + length])
-            chunks.append((True, text, text))
+            runs.append((True, a[i : i + length], b[j : j + length]))
             i += length
             j += length
         elif op == "-":
-            removed.extend(a[i : i + length])
+            removed = removed + a[i : i + length]
             i += length
         else:
-            added.extend(b[j : j + length])
+            added = added + b[j : j + length]
             j += length
     if removed or added:
-        chunks.append((False, "".join(removed), "".join(added)))
+        runs.append((False, removed, added))
+    return runs
+
+
+def _changes(old: str, new: str) -> list[tuple[bool, str, str]]:
+    """Paragraphs first, so a moved paragraph reads as removed there and added here; then
+    words inside each run of changed paragraphs."""
+    chunks: list[tuple[bool, str, str]] = []
+    for same, removed, added in _runs(_PARAGRAPH.findall(old), _PARAGRAPH.findall(new), "No"):
+        if same or not removed or not added:
+            chunks.append((same, "".join(removed), "".join(added)))
+            continue
+        for same_words, old_words, new_words in _runs(
+            tokens("".join(removed)), tokens("".join(added)), CLEANUP
+        ):
+            chunks.append((same_words, "".join(old_words), "".join(new_words)))
     return chunks
 
 
@@ -82,7 +104,7 @@ def word_diff(old: str, new: str) -> SafeString:
     A space between two changed words joins them into one change, so "every day" →
     "most days" reads as one replacement rather than two.
     """
-    chunks = _token_changes(tokens(old), tokens(new))
+    chunks = _changes(old or "", new or "")
     merged: list[list] = []
     for index, (same, removed, added) in enumerate(chunks):
         between_changes = (
