@@ -25,21 +25,10 @@ import django  # noqa: E402
 django.setup()
 
 from articles.views.diff import word_diff  # noqa: E402
-from bench.seed import CONDITIONS, FILLER, INTERVENTIONS, body_for  # noqa: E402
+from bench.seed import FILLER, long_body  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_DIFF_RUNS", "7"))
 CASES = [(10_000, 500, 150.0), (50_000, 2_500, 500.0)]
-
-
-def long_body(rng: random.Random, words: int) -> str:
-    """Articles' bodies from the seed, one after another, up to `words` words."""
-    parts, count = [], 0
-    while count < words:
-        keys = [f"ref{n}" for n in range(8)]
-        part = body_for(rng, rng.choice(CONDITIONS), rng.choice(INTERVENTIONS), keys)
-        parts.append(part)
-        count += len(part.split())
-    return "\n\n".join(parts)
 
 
 def scatter(rng: random.Random, body: str, changes: int) -> str:
@@ -64,7 +53,7 @@ def main() -> None:
     failed = False
     print(f"{'words':>7} {'changes':>7} {'median ms':>10} {'worst ms':>9} {'goal':>7}  result")
     for words, changes, goal in CASES:
-        old = long_body(rng, words)
+        old = long_body(rng, words, [f"ref{n}" for n in range(8)])
         new = scatter(rng, old, changes)
         timings = []
         for _ in range(RUNS):

@@ -47,7 +47,11 @@ def tokens(text: str) -> list[str]:
 
 
 def _encode(sequence: list[str], codes: dict[str, str]) -> str:
-    return "".join(codes.setdefault(item, chr(_FIRST_CODE_POINT + len(codes))) for item in sequence)
+    """One character per distinct item, shared by both sides through `codes`."""
+    for item in dict.fromkeys(sequence):  # distinct items, in order: a few thousand at most
+        if item not in codes:
+            codes[item] = chr(_FIRST_CODE_POINT + len(codes))
+    return "".join(map(codes.__getitem__, sequence))
 
 
 def _runs(a: list[str], b: list[str], cleanup: str) -> list[tuple[bool, list[str], list[str]]]:
