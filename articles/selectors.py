@@ -11,11 +11,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
+from references.models import Citation, Reference
 
 # An open round waiting longer than this is overdue (until review assignments carry their
 # own due dates, which will replace this rule in `overdue_q`).
@@ -47,30 +48,24 @@ def contributed_article_ids(user: Any, among: Iterable[int] | None = None) -> se
     return set(authors.order_by().union(editors.order_by(), former.order_by()))
 
 
-def in_open_round_q(user: Any) -> Q:
+def in_open_round_ids(user: Any) -> set[int]:
     """Articles whose open round `user` is part of: they started it, decided or commented.
 
-    "Mine" on the queue. When named review assignments exist, an accepted assignment to
-    the open round joins this condition.
+    "Mine" on the queue: one query, a small set, used as a literal filter so the queue's
+    counts stay simple for the planner. When named review assignments exist, an accepted
+    assignment to the open round joins this union.
     """
-    open_round = ReviewRound.objects.filter(
-        article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
-    )
-    return Q(
-        Exists(open_round.filter(started_by=user))
-        | Exists(
-            Review.objects.filter(
-                round__article=OuterRef("pk"),
-                round__outcome=ReviewRound.Outcome.OPEN,
-                reviewer=user,
-            )
-        )
-        | Exists(
-            Comment.objects.filter(
-                article=OuterRef("pk"), round__outcome=ReviewRound.Outcome.OPEN, author=user
-            )
-        )
-    )
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    open_rounds = ReviewRound.objects.filter(outcome=ReviewRound.Outcome.OPEN)
+    started = open_rounds.filter(started_by=user).values_list("article_id", flat=True)
+    decided = Review.objects.filter(
+        round__outcome=ReviewRound.Outcome.OPEN, reviewer=user
+    ).values_list("round__article_id", flat=True)
+    commented = Comment.objects.filter(
+        round__outcome=ReviewRound.Outcome.OPEN, author=user
+    ).values_list("article_id", flat=True)
+    return set(started.order_by().union(decided.order_by(), commented.order_by()))
 
 
 def unassigned_q() -> Q:
@@ -78,12 +73,24 @@ def unassigned_q() -> Q:
     return Q(state=State.SUBMITTED)
 
 
+def cites_retracted_q() -> Q:
+    return Q(
+        pk__in=Citation.objects.filter(
+            reference__retraction_status=Reference.RetractionStatus.RETRACTED
+        ).values("article_id")
+    )
+
+
 def review_due_q(on: datetime.date) -> Q:
     """Published and past the re-review date, or citing a retracted reference.
 
-    The same condition as `Article.objects.review_due`, as a Q so sections can exclude it.
+    The condition of `Article.objects.review_due`, written with uncorrelated subqueries
+    that PostgreSQL hashes once, instead of one EXISTS per article: the queue counts over
+    every live article (tests/test_selectors.py checks that both agree).
     """
-    return Q(pk__in=Article.objects.review_due(on).values("pk"))
+    return Q(state=State.PUBLISHED) & (
+        Q(current_publication__next_review_due__lte=on) | cites_retracted_q()
+    )
 
 
 def overdue_q(on: datetime.date | None = None) -> Q:
@@ -91,9 +98,9 @@ def overdue_q(on: datetime.date | None = None) -> Q:
     today = on or timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=REVIEW_DAYS)
     stale = ReviewRound.objects.filter(
-        article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN, opened_at__lt=since
-    )
-    return Q(Exists(stale)) | review_due_q(today)
+        outcome=ReviewRound.Outcome.OPEN, opened_at__lt=since
+    ).values("article_id")
+    return Q(pk__in=stale) | review_due_q(today)
 
 
 def open_round_field(name: str) -> Subquery:

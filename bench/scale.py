@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_DB", "ed_bench_scale")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
 
 from bench import run  # noqa: E402
 

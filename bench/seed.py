@@ -340,14 +340,25 @@ def seed_working_shape(*, submitted: int = 250, under_review: int = 250, due: in
     writers = [author, *working_authors()]
     with transaction.atomic():  # all of it or nothing: the long article marks it as done
         _seed_in_progress(rng, submitted, under_review, writers, board, library)
-        live = Publication.objects.filter(article__slug__startswith="bench-", number=1)
-        Publication.objects.filter(pk__in=live.order_by("pk").values("pk")[:due]).update(
-            next_review_due=datetime.date.today() - datetime.timedelta(days=30)
-        )
+        set_review_dates(due)
         _seed_long_article(rng, policy, board, author, editor, library)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"  working shape seeded in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def set_review_dates(due: int) -> None:
+    """`due` live articles past their re-review date, the others due within the year.
+
+    The seed's publications are dated from 2023, which by now would put them all past
+    their date; the shape asked for is a site where some are.
+    """
+    today = datetime.date.today()
+    live = Publication.objects.filter(article__slug__startswith="bench-", number=1)
+    live.update(next_review_due=today + datetime.timedelta(days=180))
+    Publication.objects.filter(pk__in=live.order_by("pk").values("pk")[:due]).update(
+        next_review_due=today - datetime.timedelta(days=30)
+    )
 
 
 def working_authors() -> list:

@@ -77,3 +77,37 @@ def test_a_member_who_only_commented_in_the_open_round_finds_it_under_needs_you(
     client.force_login(reviewer)
     page = client.get("/review/?section=mine").text
     assert "Nobody else&#x27;s?" in page or "Nobody else's?" in page
+
+
+def test_review_due_q_agrees_with_the_models_review_due(
+    policy: Any, make_article: Any, editor: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from articles.models import Article, Publication
+    from references.models import Reference
+
+    overdue = make_article("published", title="Overdue?")
+    Publication.objects.filter(article=overdue).update(
+        next_review_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    retracted = make_article("published", title="Cites a retraction?")
+    Reference.objects.create(
+        title="Withdrawn trial", key="withdrawn", retraction_status="retracted"
+    )
+    retracted.citation_set.create(reference=Reference.objects.get(key="withdrawn"), number=2)
+    make_article("published", title="Fine?")
+    archived = make_article("published", title="Archived and overdue?")
+    Publication.objects.filter(article=archived).update(
+        next_review_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    workflow.archive(article=archived, by=editor, reason="Superseded.")
+    make_article("submitted", title="Not live?")
+    today = timezone.localdate()
+    expected = set(Article.objects.review_due(today).values_list("pk", flat=True))
+    assert expected == {overdue.pk, retracted.pk}
+    assert set(
+        Article.objects.filter(selectors.review_due_q(today)).values_list("pk", flat=True)
+    ) == (expected)

@@ -282,3 +282,19 @@ def test_filters_are_escaped_back_into_the_page(client, author, policy):
     page = client.get('/drafts/?q="><script>alert(1)</script>&section=published').text
     assert "<script>alert(1)" not in page
     assert "&quot;&gt;&lt;script&gt;" in page
+
+
+def test_the_review_page_loads_only_its_own_article(client, make_article, reviewer, policy):
+    """A queryset tested for truth fetches every row: the page once loaded the whole site."""
+    article = make_article("submitted")
+    for n in range(3):
+        make_article("published", title=f"Another question {n}?")
+    client.force_login(reviewer)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/review/{article.pk}/").status_code == 200
+    whole_table = [
+        q["sql"]
+        for q in captured.captured_queries
+        if re.search(r'FROM "articles_article"(?! U)', q["sql"]) and " WHERE " not in q["sql"]
+    ]
+    assert whole_table == []

@@ -12,7 +12,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,9 +34,9 @@ from editorial import roles
 RECENTLY_DECIDED_DAYS = 30
 DECIDED = (ReviewRound.Outcome.APPROVED, ReviewRound.Outcome.CHANGES_REQUESTED)
 SHOW_CHOICES = (
-    ("mine", "Assigned to me (reviews I am part of)"),
-    ("unassigned", "Unassigned (nobody has started)"),
-    ("overdue", f"Overdue (waiting over {selectors.REVIEW_DAYS} days, or re-review due)"),
+    ("mine", "Assigned to me"),
+    ("unassigned", "Unassigned"),
+    ("overdue", "Overdue"),
 )
 SECTION_KEYS = ("mine", "waiting", "in_review", "due", "decided")
 
@@ -58,7 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         SECTION_KEYS,
     )
     since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    mine = selectors.in_open_round_q(user)
+    mine = Q(pk__in=selectors.in_open_round_ids(user))
     due = selectors.review_due_q(today)
     decided_recently = Q(
         pk__in=ReviewRound.objects.filter(outcome__in=DECIDED, closed_at__gte=since).values(
@@ -121,7 +129,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         .annotate(waiting_since=selectors.open_round_field("opened_at"))
         .order_by(F("waiting_since").asc(nulls_last=True), "pk"),
         "in_review": in_review.filter(specs[2].condition),
-        "due": narrow(Article.objects.review_due(today))
+        "due": rows.filter(due)
+        .annotate(cites_retracted=ExpressionWrapper(selectors.cites_retracted_q(), BooleanField()))
         .select_related("current_publication")
         .only(
             *columns,
@@ -152,6 +161,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "decided_days": RECENTLY_DECIDED_DAYS,
             "audiences": Audience.choices,
             "show_choices": SHOW_CHOICES,
+            "show_help": (
+                "Assigned to me: reviews you started, decided or commented on. Unassigned: "
+                "nobody has started the review. Overdue: waiting over "
+                f"{selectors.REVIEW_DAYS} days, or past the re-review date."
+            ),
             "is_board": roles.is_board_member(user),
         },
     )
