@@ -15,7 +15,15 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
+from articles.models import (
+    Article,
+    Comment,
+    Publication,
+    Review,
+    ReviewRound,
+    State,
+    WorkflowEvent,
+)
 from references.models import Citation, Reference
 
 # An open round waiting longer than this is overdue (until review assignments carry their
@@ -88,9 +96,8 @@ def review_due_q(on: datetime.date) -> Q:
     that PostgreSQL hashes once, instead of one EXISTS per article: the queue counts over
     every live article (tests/test_selectors.py checks that both agree).
     """
-    return Q(state=State.PUBLISHED) & (
-        Q(current_publication__next_review_due__lte=on) | cites_retracted_q()
-    )
+    past_date = Publication.objects.filter(next_review_due__lte=on).values("pk")
+    return Q(state=State.PUBLISHED) & (Q(current_publication__in=past_date) | cites_retracted_q())
 
 
 def overdue_q(on: datetime.date | None = None) -> Q:
@@ -106,9 +113,9 @@ def overdue_q(on: datetime.date | None = None) -> Q:
 def open_round_field(name: str) -> Subquery:
     """One column of the article's open round, as a correlated subquery."""
     return Subquery(
-        ReviewRound.objects.filter(article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN).values(
-            name
-        )[:1]
+        ReviewRound.objects.filter(article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN)
+        .order_by()  # the model's ordering would join the article again
+        .values(name)[:1]
     )
 
 

@@ -26,7 +26,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from articles import selectors
-from articles.models import Article, Audience, ReviewRound, State
+from articles.models import Article, Audience, Publication, ReviewRound, State
 from articles.views import common
 from articles.views.listing import SectionSpec, build_sections, read_listing
 from editorial import roles
@@ -44,6 +44,14 @@ SECTION_KEYS = ("mine", "waiting", "in_review", "due", "decided")
 def require_board_or_editor(user: Any) -> None:
     if not (roles.is_board_member(user) or roles.is_editor(user)):
         raise PermissionDenied("The review queue is for the Medical Advisory Board and editors.")
+
+
+def _live_publication(name: str) -> Subquery:
+    return Subquery(
+        Publication.objects.filter(pk=OuterRef("current_publication_id"))
+        .order_by()
+        .values(name)[:1]
+    )
 
 
 def _decided_round(name: str) -> Subquery:
@@ -118,7 +126,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     base = narrow(Article.objects.filter(active | due | decided_recently))
     columns = ("pk", "title", "slug", "state", "revision", "audience", "current_publication")
-    rows = base.only(*columns)
+    # Each section's condition implies the base's: its rows need only the person's filters.
+    rows = narrow(Article.objects.all()).only(*columns)
     in_review = rows.annotate(
         open_approvals=selectors.open_approvals(),
         in_review_since=selectors.open_round_field("started_at"),
@@ -129,15 +138,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         .annotate(waiting_since=selectors.open_round_field("opened_at"))
         .order_by(F("waiting_since").asc(nulls_last=True), "pk"),
         "in_review": in_review.filter(specs[2].condition),
+        # The publication's columns by primary key, row by row: a join would scan the
+        # whole (wide) publications table to sort on one date.
         "due": rows.filter(due)
-        .annotate(cites_retracted=ExpressionWrapper(selectors.cites_retracted_q(), BooleanField()))
-        .select_related("current_publication")
-        .only(
-            *columns,
-            "current_publication__next_review_due",
-            "current_publication__approved_at",
+        .annotate(
+            cites_retracted=ExpressionWrapper(selectors.cites_retracted_q(), BooleanField()),
+            review_due_on=_live_publication("next_review_due"),
+            last_approved=_live_publication("approved_at"),
         )
-        .order_by("current_publication__next_review_due", "pk"),
+        .order_by("review_due_on", "pk"),
         "decided": rows.filter(specs[4].condition)
         .annotate(
             decided_at=_decided_round("closed_at"),
