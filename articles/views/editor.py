@@ -39,7 +39,7 @@ def publishing(request: HttpRequest) -> HttpResponse:
             "ready", "Approved, ready to publish", ready, "Nothing is waiting to be published."
         ),
         SectionSpec("scheduled", "Scheduled", scheduled, "Nothing is scheduled."),
-        SectionSpec("published", "Published", live, "Nothing published yet."),
+        SectionSpec("published", "Live", live, "Nothing is live yet."),
     ]
     base = selectors.matching(Article.objects.all(), listing.filters)
     columns = ("pk", "title", "slug", "state", "revision", "audience", "publish_at", "updated_at")
