@@ -313,6 +313,10 @@ class ReviewRound(models.Model):
     def __str__(self) -> str:
         return f"Round {self.number} of “{self.article}” (revision {self.revision})"
 
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN
+
 
 class ConflictCategory(models.TextChoices):
     """The structured conflict-of-interest declaration: none, or a kind with a statement."""
@@ -632,6 +636,11 @@ class Publication(models.Model):
         get_latest_by = "number"
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="publication_number_unique"),
+        ]
+        # The queue's "Re-review due" and flag_due_reviews find the live articles past their
+        # date without scanning every (wide) publication row.
+        indexes = [
+            models.Index(fields=["next_review_due"], name="publication_review_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,17 +1,15 @@
 """What readers see."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles.feeds import PublicationFeed
-from articles.sitemaps import SITEMAPS
-from articles.views import public
+from articles.views import public, syndication
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("articles/<slug:slug>/", public.article, name="article"),
-    path("feed/", PublicationFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feed/", syndication.feed, name="feed"),
+    path("sitemap.xml", syndication.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", syndication.sitemap_section, name="sitemap_section"),
 ]

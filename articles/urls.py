@@ -9,6 +9,7 @@ from articles.views import (
     history,
     imports,
     notification_settings,
+    queue,
     references,
     review,
 )
@@ -31,7 +32,7 @@ urlpatterns = [
     path("drafts/<int:pk>/withdraw/", desk.transition, {"action": "withdraw"}, name="withdraw"),
     path("drafts/<int:pk>/resubmit/", desk.transition, {"action": "resubmit"}, name="resubmit"),
     path("drafts/<int:pk>/revise/", desk.transition, {"action": "revise"}, name="revise"),
-    path("review/", review.queue, name="queue"),
+    path("review/", queue.queue, name="queue"),
     path("review/<int:pk>/", review.review, name="review"),
     path("review/<int:pk>/start/", review.start_review, name="start_review"),
     path("review/<int:pk>/approve/", review.approve, name="approve"),

@@ -286,7 +286,7 @@ def review_page_context(
         list(current.assignments.select_related("reviewer", "assigned_by")) if current else []
     )
     mine = next((a for a in assignments if a.reviewer_id == user.pk and a.is_active), None)
-    round_open = current is not None and current.outcome == ReviewRound.Outcome.OPEN
+    round_open = current is not None and current.is_open
     answered = None
     if round_open and current.number > 1:
         # The points of the request that sent the last round back, with the authors' answers.
@@ -311,6 +311,12 @@ def review_page_context(
     }
 
 
+# The queue's assignment lists are bounded; the queue's own "Assigned to me" filter pages
+# through everything.
+ASSIGNED_LIMIT = 50
+OVERDUE_LIMIT = 50
+
+
 def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
     """The queue's additions: my assignments first, the editors' overdue list, and each
     listed article's reviewers (as `article.assignments_now`), in three queries."""
@@ -326,10 +332,17 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
         by_article[assignment.round.article_id].append(assignment)
     for article in articles:
         article.assignments_now = by_article.get(article.pk, [])
-    mine = list(live.active().filter(reviewer=user).order_by("due_at"))
-    overdue = (
-        list(live.overdue(now).order_by("due_at").select_related("assigned_by"))
-        if roles.is_editor(user)
-        else None
-    )
-    return {"assigned_to_me": mine, "overdue": overdue, "now": now}
+    mine = list(live.active().filter(reviewer=user).order_by("due_at")[:ASSIGNED_LIMIT])
+    overdue = None
+    if roles.is_editor(user):
+        late = live.overdue(now)
+        overdue = list(late.order_by("due_at").select_related("assigned_by")[:OVERDUE_LIMIT])
+        overdue_total = len(overdue) if len(overdue) < OVERDUE_LIMIT else late.count()
+    else:
+        overdue_total = 0
+    return {
+        "assigned_to_me": mine,
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+        "now": now,
+    }
