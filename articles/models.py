@@ -506,6 +506,7 @@ class ReviewAssignment(models.Model):
 
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
+    _history_user: Any  # set for one save by articles.workflow; django-simple-history reads it
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -32,6 +32,7 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, item: Article) -> datetime.datetime:
+        assert item.current_publication is not None  # items() lists live articles only
         return item.current_publication.published_at
 
     def get_latest_lastmod(self) -> datetime.datetime | None:
