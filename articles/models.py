@@ -429,6 +429,10 @@ class Review(models.Model):
 class ChangePoint(models.Model):
     """One numbered point of a request for changes, and the author's answer to it."""
 
+    # Set by articles.views.points for the answer form: what was just typed, else what is saved.
+    shown_answer: str
+    shown_reason: str
+
     class Answer(models.TextChoices):
         DONE = "done", "Done"
         NOT_DONE = "not_done", "Not done"

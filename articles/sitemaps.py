@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
@@ -67,4 +68,8 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "policies": PolicySitemap, "pages": PagesSitemap}
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
+    "articles": ArticleSitemap,
+    "policies": PolicySitemap,
+    "pages": PagesSitemap,
+}
