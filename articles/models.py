@@ -135,6 +135,9 @@ class Article(FSMModelMixin, models.Model):
     _history_user: Any
     _change_reason: str
     _in_workflow: bool = False
+    # Set on listed rows by the queue's views (articles.views.queue, .assignments).
+    i_contributed: bool
+    assignments_now: list[ReviewAssignment]
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
