@@ -9,6 +9,7 @@ article's `_in_workflow` flag for the length of the call.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -612,6 +613,8 @@ class ImmutableError(Exception):
 class Publication(models.Model):
     """An immutable snapshot of an approved revision, as readers see it. Never edited."""
 
+    # The article's first publication date, for the public page (articles.views.public).
+    first_published_at: datetime.datetime | None = None
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
