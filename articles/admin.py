@@ -235,6 +235,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     def get_fsm_block_label(fsm_field_name: str) -> str:
         return "Workflow"
 
+    # Django documents view_on_site as a method or a bool; django-stubs types it as a property.
     def view_on_site(self, obj: Article) -> str | None:  # type: ignore[override]
         """Only a live article has a public page to view."""
         live = obj.current_publication_id and obj.state != "archived"
@@ -289,6 +290,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
                 )
         except WorkflowError as error:
             # Only a race after clean() (another save in between) gets here.
+            # Handed to response_change on the request Django's admin passes along.
             request._article_save_refused = error  # type: ignore[attr-defined]
 
     def get_form(

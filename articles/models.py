@@ -515,6 +515,7 @@ class ReviewAssignment(models.Model):
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
     _history_user: Any  # set for one save by articles.workflow; django-simple-history reads it
+    reassign_form: Any  # set on the review page's rows by articles.views.assignments (a form)
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -144,9 +144,9 @@ def common_name(user: Any) -> str:
 
 
 def _with_reassign_forms(
-    article: Article, assignments: Iterable[ReviewAssignment]
+    article: Article, assignments: QuerySet[ReviewAssignment]
 ) -> list[ReviewAssignment]:
-    found = list(assignments.select_related("reviewer", "assigned_by"))  # type: ignore[attr-defined]
+    found = list(assignments.select_related("reviewer", "assigned_by"))
     candidates = None
     for assignment in found:
         if assignment.is_active or assignment.status == ReviewAssignment.Status.DECLINED:

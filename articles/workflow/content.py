@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
 from articles import notifications, rules
@@ -19,8 +19,15 @@ from articles.workflow.frame import acting, clean_text, log_event, record
 from editorial.history import change_reason
 from references.citations import sync_citations
 
-TITLE_MAX_LENGTH: int = Article._meta.get_field("title").max_length  # type: ignore[assignment]
-SLUG_MAX_LENGTH: int = Article._meta.get_field("slug").max_length  # type: ignore[assignment]
+
+def _max_length(name: str) -> int:
+    field = Article._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
+
+
+TITLE_MAX_LENGTH = _max_length("title")
+SLUG_MAX_LENGTH = _max_length("slug")
 BODY_MAX_LENGTH = 500_000
 
 

@@ -26,7 +26,7 @@ from articles.workflow.rounds import close_round, mark_started, new_round, open_
 from editorial.models import EditorialPolicy
 
 # The checklist as given: answers in the order of the policy's questions, or by position.
-ChecklistInput = Sequence[str] | Mapping[int, str] | None
+ChecklistInput = Sequence[str] | Mapping[Any, str] | None  # positions as int or str keys
 ACCEPTABLE_FOR_APPROVAL = (ChecklistAnswer.YES, ChecklistAnswer.NOT_APPLICABLE)
 
 
@@ -52,7 +52,7 @@ def checklist_answers(
     """
     questions = list(policy.review_checklist or [])
     if isinstance(given, Mapping):
-        answers = [given.get(i) or given.get(str(i)) or "" for i in range(len(questions))]  # type: ignore[call-overload]
+        answers = [given.get(i) or given.get(str(i)) or "" for i in range(len(questions))]
     else:
         answers = [*(given or []), *[""] * len(questions)][: len(questions)]
     answers = [(a or "").strip() for a in answers]
