@@ -12,6 +12,7 @@ from articles import workflow
 from articles.exceptions import WorkflowError
 from articles.models import Article, WorkflowEvent
 from tests.conftest import BODY
+from tests.test_workflow_rules import save
 
 pytestmark = pytest.mark.usefixtures("policy")
 
@@ -96,39 +97,14 @@ def test_saving_the_same_text_with_browser_line_breaks_is_not_an_edit(
 
 
 def test_changing_only_the_audience_is_an_edit(make_article: Any, author: Any) -> None:
-    article = make_article()
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=1,
-        title=article.title,
-        summary=article.summary,
-        body=article.body,
-        audience="clinician",
-    )
-    saved = Article.objects.get(pk=article.pk)
+    save(make_article(), author, audience="clinician")
+    saved = Article.objects.get()
     assert (saved.audience, saved.revision) == ("clinician", 2)
 
 
 def test_a_save_without_an_audience_keeps_the_one_chosen(make_article: Any, author: Any) -> None:
-    article = make_article()
-    article = workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=1,
-        title=article.title,
-        summary=article.summary,
-        body=article.body,
-        audience="clinician",
-    )
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=2,
-        title=article.title,
-        summary="A new summary.",
-        body=article.body,
-    )
+    article = save(make_article(), author, audience="clinician")
+    save(article, author, summary="A new summary.")
     saved = Article.objects.get(pk=article.pk)
     assert (saved.audience, saved.summary, saved.revision) == ("clinician", "A new summary.", 3)
 
@@ -140,14 +116,7 @@ def test_the_same_text_citing_a_reference_added_since_is_a_new_revision(
 
     article = make_article(body=BODY + "\nAlso [@smith2020].\n")
     Reference.objects.create(kind="article", title="Smith on feet", year=2020, key="smith2020")
-    workflow.save_content(
-        article=article,
-        by=author,
-        expected_revision=1,
-        title=article.title,
-        summary=article.summary,
-        body=article.body,
-    )
+    save(article, author)
     saved = Article.objects.get(pk=article.pk)
     assert saved.revision == 2
     assert [c.number for c in saved.citation_set.order_by("number")] == [1, 2]
