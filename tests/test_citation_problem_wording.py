@@ -36,10 +36,10 @@ def test_a_title_of_120_characters_is_named_whole(
     ]
 
 
-def test_a_longer_title_is_cut_to_119_characters_and_an_ellipsis(
+def test_a_title_one_character_longer_is_cut_to_119_characters_and_an_ellipsis(
     make_article: Any, author: Any, reference: Reference
 ) -> None:
-    retract(reference, title="T" * 119 + "UVW", year=2017)
+    retract(reference, title="T" * 119 + "UV", year=2017)
     assert submit_problems(make_article, author) == [
         f"Cited reference 1, “{'T' * 119}…” (2017), has been retracted: remove or replace it."
     ]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from articles import workflow
 from articles.exceptions import WorkflowError
 from articles.models import Article, WorkflowEvent
+from editorial.dates import add_months
+from editorial.models import EditorialPolicy
 from tests.conftest import BODY
 from tests.test_workflow_rules import save
 
@@ -163,3 +165,22 @@ def test_scheduling_records_when_it_will_go_live(make_article: Any, editor: Any)
         "schedule_publication",
         f"to go live at {when}. After the embargo.",
     )
+
+
+def test_a_publication_keeps_the_policy_its_round_was_approved_under(
+    make_article: Any, editor: Any, policy: Any
+) -> None:
+    article = make_article("approved")
+    newer = EditorialPolicy.objects.create(
+        version=2,
+        effective_date=timezone.localdate(),
+        body="## How we review\n\nTwo board members approve every article.",
+        required_approvals=2,
+        review_interval_months=6,
+    )
+    assert EditorialPolicy.objects.current() == newer
+    workflow.publish(article=article, by=editor)
+    publication = Article.objects.get(pk=article.pk).current_publication
+    assert publication.policy == policy
+    approved_on = timezone.localdate(publication.approved_at)
+    assert publication.next_review_due == add_months(approved_on, 12)

@@ -112,6 +112,18 @@ def test_a_request_for_changes_records_the_comment(make_article: Any, reviewer: 
     )
 
 
+def test_archiving_records_the_editor_and_the_reason(make_article: Any, editor: Any) -> None:
+    article = make_article("published")
+    workflow.archive(article=article, by=editor, reason=" Superseded by the 2025 article. ")
+    assert trail(article) == (
+        "archive",
+        "Superseded by the 2025 article.",
+        "archive: Superseded by the 2025 article.",
+        "edna",
+    )
+    assert Article.objects.get(pk=article.pk).archived_reason == "Superseded by the 2025 article."
+
+
 def test_a_byline_change_records_who_is_on_it_now(
     make_article: Any, editor: Any, author: Any, other_author: Any
 ) -> None:

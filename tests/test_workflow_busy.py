@@ -30,7 +30,8 @@ def refusing_database(monkeypatch: Any) -> Any:
     def refuse_with(sqlstate: str | None) -> None:
         def lock(article: Article) -> Article:
             error = OperationalError("canceling statement")
-            error.__cause__ = DatabaseError(sqlstate)
+            if sqlstate != "no cause":
+                error.__cause__ = DatabaseError(sqlstate)
             raise error
 
         monkeypatch.setattr(frame, "lock", lock)
@@ -58,6 +59,11 @@ def refusing_database(monkeypatch: Any) -> Any:
         ),
         (
             None,
+            "The database could not complete this just now, so nothing was changed. "
+            "Try again in a moment; your text is kept below.",
+        ),
+        (
+            "no cause",
             "The database could not complete this just now, so nothing was changed. "
             "Try again in a moment; your text is kept below.",
         ),
