@@ -184,3 +184,20 @@ def test_a_publication_keeps_the_policy_its_round_was_approved_under(
     assert publication.policy == policy
     approved_on = timezone.localdate(publication.approved_at)
     assert publication.next_review_due == add_months(approved_on, 12)
+
+
+def test_the_same_text_whose_key_now_names_another_reference_is_a_new_revision(
+    make_article: Any, author: Any
+) -> None:
+    from references.models import Reference
+
+    first = Reference.objects.create(kind="article", title="Smith 2020a", key="smith2020")
+    article = make_article(body="Walking helps [@smith2020].\n")
+    assert [c.reference for c in article.citation_set.all()] == [first]
+    first.key = "smith2020a"
+    first.save()
+    second = Reference.objects.create(kind="article", title="Smith 2020b", key="smith2020")
+    save(article, author)
+    saved = Article.objects.get(pk=article.pk)
+    assert saved.revision == 2
+    assert [c.reference for c in saved.citation_set.all()] == [second]
