@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.exceptions import WorkflowError
-from articles.models import Article, WorkflowEvent
+from articles.models import Article, ReviewRound, WorkflowEvent
+from editorial import roles
 from editorial.dates import add_months
 from editorial.models import EditorialPolicy
-from tests.conftest import BODY
+from references.models import Reference
+from tests.conftest import BODY, make_user
 from tests.test_workflow_rules import save
 
 pytestmark = pytest.mark.usefixtures("policy")
@@ -114,8 +116,6 @@ def test_a_save_without_an_audience_keeps_the_one_chosen(make_article: Any, auth
 def test_the_same_text_citing_a_reference_added_since_is_a_new_revision(
     make_article: Any, author: Any
 ) -> None:
-    from references.models import Reference
-
     article = make_article(body=BODY + "\nAlso [@smith2020].\n")
     Reference.objects.create(kind="article", title="Smith on feet", year=2020, key="smith2020")
     save(article, author)
@@ -161,10 +161,12 @@ def test_scheduling_records_when_it_will_go_live(make_article: Any, editor: Any)
     assert (saved.state, saved.publish_at, saved.publish_scheduled_by) == ("approved", at, editor)
     event = WorkflowEvent.objects.filter(article=article).latest("pk")
     when = at.strftime("%Y-%m-%d %H:%M UTC")
-    assert (event.transition, event.comment) == (
+    assert (event.transition, event.actor, event.comment) == (
         "schedule_publication",
+        editor,
         f"to go live at {when}. After the embargo.",
     )
+    assert saved.history.latest().history_user == editor
 
 
 def test_a_publication_keeps_the_policy_its_round_was_approved_under(
@@ -189,8 +191,6 @@ def test_a_publication_keeps_the_policy_its_round_was_approved_under(
 def test_the_same_text_whose_key_now_names_another_reference_is_a_new_revision(
     make_article: Any, author: Any
 ) -> None:
-    from references.models import Reference
-
     first = Reference.objects.create(kind="article", title="Smith 2020a", key="smith2020")
     article = make_article(body="Walking helps [@smith2020].\n")
     assert [c.reference for c in article.citation_set.all()] == [first]
@@ -201,3 +201,61 @@ def test_the_same_text_whose_key_now_names_another_reference_is_a_new_revision(
     saved = Article.objects.get(pk=article.pk)
     assert saved.revision == 2
     assert [c.reference for c in saved.citation_set.all()] == [second]
+
+
+# Publishing: what is refused, in the words the editor reads.
+
+
+def test_a_reference_retracted_since_the_approval_stops_publishing_by_name(
+    make_article: Any, editor: Any, reference: Any
+) -> None:
+    article = make_article("approved")
+    reference.retraction_status = "retracted"
+    reference.save()
+    with pytest.raises(WorkflowError) as caught:
+        workflow.publish(article=article, by=editor)
+    assert (caught.value.message, caught.value.problems) == (
+        "The article cannot be published yet.",
+        [
+            "Cited reference 1, “Diabetic Neuropathy: A Position Statement by the American "
+            "Diabetes Association” (2017), has been retracted: remove or replace it."
+        ],
+    )
+
+
+def test_the_lone_approver_is_told_another_editor_must_publish(make_article: Any) -> None:
+    both = make_user("dr-both", roles.EDITORS, roles.BOARD, staff=True)
+    article = make_article("under_review")
+    workflow.approve(article=article, by=both, conflict_of_interest="none")
+    with pytest.raises(WorkflowError) as caught:
+        workflow.publish(article=article, by=both)
+    assert caught.value.message == (
+        "You are the only board member who approved this revision, so another editor "
+        "must publish it: no one takes an article live alone."
+    )
+
+
+@pytest.mark.parametrize("damage", ["round removed", "round of another revision"])
+def test_an_approved_article_without_its_approved_round_is_not_published(
+    make_article: Any, editor: Any, damage: str
+) -> None:
+    article = make_article("approved")
+    rounds = ReviewRound.objects.filter(article=article)
+    if damage == "round removed":
+        rounds.delete()
+    else:
+        rounds.update(revision=article.revision + 1)
+    with pytest.raises(WorkflowError) as caught:
+        workflow.publish(article=article, by=editor)
+    assert caught.value.message == (
+        "The approved revision is missing; the article must be reviewed again."
+    )
+    assert Article.objects.get(pk=article.pk).current_publication is None
+
+
+def test_publishing_now_without_a_comment_records_none(make_article: Any, editor: Any) -> None:
+    article = make_article("approved")
+    workflow.publish(article=article, by=editor)
+    event = WorkflowEvent.objects.filter(article=article).latest("pk")
+    assert (event.transition, event.actor, event.comment) == ("publish", editor, "")
+    assert article.history.latest().history_change_reason == "publish"
