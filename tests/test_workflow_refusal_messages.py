@@ -256,3 +256,34 @@ def test_a_doubtful_reference_is_named_and_needs_its_own_acknowledgement(
     assert Article.objects.get(pk=article.pk).state == "approved"
     review = article.rounds.get().reviews.get()
     assert review.acknowledged_warnings == [code]
+
+
+def test_a_second_approval_by_the_same_reviewer_is_refused_saying_it_counts_once(
+    make_article: Any, reviewer: Any, policy: Any
+) -> None:
+    policy.required_approvals = 2
+    policy.save()
+    article = make_article("under_review")
+    workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
+    error = refused("approve", article, reviewer, conflict_of_interest="none")
+    assert error.message == (
+        f"You have already approved revision {article.revision}; "
+        "an approval counts once per reviewer."
+    )
+    assert article.rounds.get().reviews.count() == 1
+
+
+def test_a_reference_retracted_during_review_stops_the_approval_by_name(
+    make_article: Any, reviewer: Any, reference: Reference
+) -> None:
+    article = make_article("under_review")
+    reference.retraction_status = Status.RETRACTED
+    reference.save()
+    error = refused("approve", article, reviewer, conflict_of_interest="none")
+    assert (error.message, error.problems) == (
+        "The article cannot be approved yet.",
+        [
+            "Cited reference 1, “Diabetic Neuropathy: A Position Statement by the American "
+            "Diabetes Association” (2017), has been retracted: remove or replace it."
+        ],
+    )
