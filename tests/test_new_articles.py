@@ -48,6 +48,14 @@ def test_an_address_chosen_at_creation_is_kept(author: Any) -> None:
     assert new(author, "Foot care", slug="feet").slug == "feet"
 
 
+def test_an_address_chosen_at_creation_but_taken_falls_back_to_one_from_the_title(
+    author: Any,
+) -> None:
+    new(author, "Feet", slug="feet")
+    assert new(author, "Foot care", slug="feet").slug == "foot-care"
+    assert Article.objects.count() == 2
+
+
 def test_an_address_is_made_again_leaving_out_the_article_itself(author: Any) -> None:
     new(author, "Foot care")
     second = new(author, "Foot care")
