@@ -10,9 +10,11 @@ import datetime
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from articles import workflow
+from articles import rules, workflow
+from articles.exceptions import WorkflowError
 from articles.models import Article, ReviewRound, WorkflowEvent
 from editorial.history import REASON_MAX_LENGTH, change_reason
 
@@ -253,3 +255,78 @@ def test_a_submission_round_waits_to_be_started(make_article: Any, author: Any) 
     review_round = article.rounds.get()
     assert (review_round.kind, review_round.opened_by) == (ReviewRound.Kind.SUBMISSION, author)
     assert (review_round.started_at, review_round.started_by) == (None, None)
+    assert review_round.number == 1
+
+
+def test_starting_the_review_marks_who_started_it_and_when(
+    make_article: Any, reviewer: Any
+) -> None:
+    article = make_article("submitted")
+    before = timezone.now()
+    workflow.start_review(article=article, by=reviewer)
+    review_round = article.rounds.get()
+    assert review_round.started_by == reviewer
+    assert review_round.started_at is not None and review_round.started_at >= before
+
+
+def test_each_new_round_takes_the_next_number(make_article: Any, author: Any) -> None:
+    article = make_article("submitted")
+    workflow.withdraw(article=article, by=author)
+    workflow.submit(article=article, by=author)
+    assert list(article.rounds.order_by("number").values_list("number", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("comment", "recorded"),
+    [("", "1 of 2 approvals"), ("  Dose table checked. ", "1 of 2 approvals. Dose table checked.")],
+)
+def test_an_approval_records_the_progress_towards_the_quorum_and_the_comment(
+    make_article: Any, reviewer: Any, policy: Any, comment: str, recorded: str
+) -> None:
+    policy.required_approvals = 2
+    policy.save()
+    article = make_article("under_review")
+    workflow.approve(article=article, by=reviewer, conflict_of_interest="none", comment=comment)
+    assert trail(article) == ("approve", recorded, f"approve: {recorded}", "rosa")
+    assert article.rounds.get().reviews.get().comment == comment.strip()
+
+
+@pytest.mark.parametrize("damage", ["round closed", "round of another revision"])
+def test_an_article_under_review_without_its_open_round_cannot_be_decided(
+    make_article: Any, reviewer: Any, damage: str
+) -> None:
+    article = make_article("under_review")
+    rounds = ReviewRound.objects.filter(article=article)
+    if damage == "round closed":
+        rounds.update(outcome=ReviewRound.Outcome.WITHDRAWN)
+    else:
+        rounds.update(revision=article.revision + 1)
+    for action, kwargs in [
+        (workflow.approve, {"conflict_of_interest": "none"}),
+        (workflow.request_changes, {"comment": "More."}),
+    ]:
+        with pytest.raises(WorkflowError) as caught:
+            action(article=article, by=reviewer, **kwargs)
+        assert caught.value.message == "There is no open review round for this revision."
+    assert Article.objects.get(pk=article.pk).state == "under_review"
+
+
+# Who counts as having written the article.
+
+
+def test_a_board_member_who_wrote_another_article_may_review_this_one(
+    make_article: Any, reviewer_author: Any, reviewer: Any
+) -> None:
+    make_article(by=reviewer_author, title="Their own article")
+    article = make_article("submitted")
+    workflow.start_review(article=article, by=reviewer_author)
+    assert Article.objects.get(pk=article.pk).state == "under_review"
+
+
+@pytest.mark.parametrize("nobody", [AnonymousUser(), None], ids=["anonymous", "none"])
+def test_nobody_signed_in_counts_as_having_written_an_article(
+    make_article: Any, nobody: Any
+) -> None:
+    article = make_article()
+    assert rules.is_contributor(article, nobody) is False
+    assert rules.is_article_author(article, nobody) is False
