@@ -12,6 +12,7 @@ the non-equivalent mutants are killed.
 
     python3 tools/mutate.py            # a fresh run: mutants/ is rebuilt
     python3 tools/mutate.py --resume   # keep mutants/ and re-test only what changed
+    python3 tools/mutate.py --retest-survivors   # after adding tests: the survivors again
     python3 tools/mutate.py --report   # read the last run's results again
 """
 
@@ -110,17 +111,27 @@ def main() -> int:
     parser.add_argument(
         "--report", action="store_true", help="only read the last run's results again"
     )
+    parser.add_argument(
+        "--retest-survivors",
+        action="store_true",
+        help="keep mutants/ and test again only the last run's survivors (after adding tests)",
+    )
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     options = parser.parse_args()
 
     env = environment()
     equivalents = read_equivalents()
     started = time.monotonic()
+    mutants: list[str] = []
+    if options.retest_survivors:
+        # mutmut lets an earlier result stand unless the mutant is named.
+        mutants = sorted(name for name, status in results(env).items() if status != "killed")
     if not options.report:
-        if not options.resume and MUTANTS.exists():
+        if not (options.resume or options.retest_survivors) and MUTANTS.exists():
             shutil.rmtree(MUTANTS)
         migrated_template(env)
-        run(VENV_BIN / "mutmut", "run", "--max-children", str(options.max_children), env=env)
+        children = str(options.max_children)
+        run(VENV_BIN / "mutmut", "run", "--max-children", children, *mutants, env=env)
     elapsed = time.monotonic() - started
 
     statuses = results(env)
