@@ -209,11 +209,11 @@ def test_each_unresolvable_marker_is_named_with_what_is_wrong_with_it(
     make_article: Any, author: Any
 ) -> None:
     article = make_article(
-        body="Helps [@pmid:27999003]. See [@pmid:12ab], [@doi:abc] and [@ghost2021]."
+        body="Helps [@pmid:27999003]. See [@pmid:x123], [@doi:abc] and [@ghost2021]."
     )
     error = refused("submit", article, author)
     assert error.problems == [
-        "The citation [@pmid:12ab] is not a valid PMID: a PMID is digits only.",
+        "The citation [@pmid:x123] is not a valid PMID: a PMID is digits only.",
         "The citation [@doi:abc] is not a valid DOI: a DOI starts with 10., "
         "e.g. [@doi:10.2337/dc16-2042].",
         "The citation [@ghost2021] matches no reference in the library: add the reference "
