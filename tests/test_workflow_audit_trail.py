@@ -330,3 +330,24 @@ def test_nobody_signed_in_counts_as_having_written_an_article(
     article = make_article()
     assert rules.is_contributor(article, nobody) is False
     assert rules.is_article_author(article, nobody) is False
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "to_state"),
+    [
+        ("draft", "submit", "submitted"),
+        ("submitted", "withdraw", "draft"),
+        ("published", "revise", "draft"),
+    ],
+)
+def test_an_event_records_the_state_before_and_after(
+    make_article: Any, author: Any, state: str, action: str, to_state: str
+) -> None:
+    article = make_article(state)
+    getattr(workflow, action)(article=article, by=author)
+    event = last_event(article)
+    assert (event.from_state, event.to_state, event.revision) == (
+        state,
+        to_state,
+        Article.objects.get(pk=article.pk).revision,
+    )
