@@ -12,7 +12,7 @@ the non-equivalent mutants are killed.
 
     python3 tools/mutate.py            # a fresh run: mutants/ is rebuilt
     python3 tools/mutate.py --resume   # keep mutants/ and re-test only what changed
-    python3 tools/mutate.py --retest-survivors   # after adding tests: the survivors again
+    python3 tools/mutate.py --retest-unlisted   # after adding tests: unlisted survivors again
     python3 tools/mutate.py --report   # read the last run's results again
 """
 
@@ -112,9 +112,9 @@ def main() -> int:
         "--report", action="store_true", help="only read the last run's results again"
     )
     parser.add_argument(
-        "--retest-survivors",
+        "--retest-unlisted",
         action="store_true",
-        help="keep mutants/ and test again only the last run's survivors (after adding tests)",
+        help="keep mutants/ and test again the last run's survivors not on the allow-list",
     )
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     options = parser.parse_args()
@@ -123,11 +123,16 @@ def main() -> int:
     equivalents = read_equivalents()
     started = time.monotonic()
     mutants: list[str] = []
-    if options.retest_survivors:
+    if options.retest_unlisted:
         # mutmut lets an earlier result stand unless the mutant is named.
-        mutants = sorted(name for name, status in results(env).items() if status != "killed")
+        listed = {e.mutant for e in equivalents}
+        mutants = sorted(
+            name
+            for name, status in results(env).items()
+            if status != "killed" and name not in listed
+        )
     if not options.report:
-        if not (options.resume or options.retest_survivors) and MUTANTS.exists():
+        if not (options.resume or options.retest_unlisted) and MUTANTS.exists():
             shutil.rmtree(MUTANTS)
         migrated_template(env)
         children = str(options.max_children)
