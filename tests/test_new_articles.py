@@ -267,3 +267,14 @@ def test_publishing_now_without_a_comment_records_none(make_article: Any, editor
     event = WorkflowEvent.objects.filter(article=article).latest("pk")
     assert (event.transition, event.actor, event.comment) == ("publish", editor, "")
     assert article.history.latest().history_change_reason == "publish"
+
+
+def test_an_editor_may_start_an_article_with_a_title_alone(editor: Any) -> None:
+    article = new(editor, "Foot care")
+    assert (article.title, article.summary, article.body, article.audience) == (
+        "Foot care",
+        "",
+        "",
+        "patient",
+    )
+    assert list(article.authors.all()) == [editor]
