@@ -50,8 +50,11 @@ def read_equivalents(path: Path = EQUIVALENTS) -> list[Equivalent]:
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        parts = [part.strip() for part in raw.split(" | ")]
-        if len(parts) != 3 or not all(parts):
+        # The mutated line may itself hold " | " (a type union); the id and reason never do.
+        mutant, _, rest = raw.partition(" | ")
+        line, _, reason = rest.rpartition(" | ")
+        parts = [mutant.strip(), line.strip(), reason.strip()]
+        if not all(parts):
             sys.exit(f"{path.name}:{number}: expected `mutant id | mutated line | reason`")
         equivalents.append(Equivalent(*parts))
     return equivalents
