@@ -1,4 +1,4 @@
-.PHONY: bench bench-scale bench-diff
+.PHONY: bench bench-scale bench-diff mutate
 
 # Seed PostgreSQL (ed_bench) with 10,000 articles once, serve with gunicorn, load with wrk.
 # See docs/performance.md. Needs PostgreSQL on 127.0.0.1:5432 and Debian's wrk.
@@ -13,3 +13,8 @@ bench-scale:
 # The word diff on 10,000 and 50,000 words with scattered changes (no database).
 bench-diff:
 	.venv/bin/python bench/diff.py
+
+# Mutation testing of the rule core with mutmut on SQLite; survivors must be killed or listed
+# in tools/mutation-equivalents.txt. See docs/mutation-testing.md.
+mutate:
+	.venv/bin/python tools/mutate.py
