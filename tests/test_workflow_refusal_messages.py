@@ -20,7 +20,9 @@ from tests.conftest import make_user
 Status = Reference.RetractionStatus
 pytestmark = pytest.mark.usefixtures("policy")
 
-BOARD_ONLY = "Only a member of the Medical Advisory Board who is not an author of this article "
+BOARD_ONLY = (
+    "Only a member of the Medical Advisory Board who has not written or edited this article "
+)
 
 
 def refused(action: str, article: Article, by: Any, **kwargs: Any) -> WorkflowError:

@@ -278,7 +278,9 @@ def test_a_request_for_changes_needs_a_comment_that_is_not_just_spaces(
 ) -> None:
     article = make_article("under_review")
     error = refusal(workflow.request_changes, article=article, by=reviewer, comment=" \t")
-    assert error.message == "Say what needs to change: a request for changes needs a comment."
+    assert error.message == (
+        "Say what needs to change: a request for changes needs a comment or at least one point."
+    )
     assert Article.objects.get(pk=article.pk).state == State.UNDER_REVIEW
 
 
