@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles.views import desk, editor, history, imports, references, review
+from articles.views import desk, editor, history, imports, references, reports, review
 
 app_name = "articles"
 
@@ -31,4 +31,8 @@ urlpatterns = [
     path("review/<int:pk>/publish/", editor.publish, name="publish"),
     path("review/<int:pk>/archive/", editor.archive, name="archive"),
     path("publishing/", editor.publishing, name="publishing"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/triage/", reports.triage, name="triage_report"),
+    path("reports/<int:pk>/rereview/", reports.rereview, name="rereview_from_report"),
 ]

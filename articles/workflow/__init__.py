@@ -17,6 +17,7 @@ Where each action lives:
 - review.py      start_review, approve, request_changes, start_rereview
 - publishing.py  publish (now or scheduled), publish_due, revise, archive
 - dispatch.py    perform (by name, for the admin) and available_transitions
+- readers.py     submit_report, triage_report, start_rereview_from_report, evidence_found
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ from articles.workflow.content import (
 )
 from articles.workflow.dispatch import TRANSITIONS, available_transitions, perform
 from articles.workflow.publishing import archive, publish, publish_due, revise, when_to_publish
+from articles.workflow.readers import (
+    TooManyReports,
+    evidence_found,
+    start_rereview_from_report,
+    submit_report,
+    triage_report,
+)
 from articles.workflow.review import approve, request_changes, start_rereview, start_review
 from articles.workflow.submission import resubmit, submit, withdraw
 
@@ -41,6 +49,7 @@ __all__ = [
     "BODY_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
     "TRANSITIONS",
+    "TooManyReports",
     "add_comment",
     "approve",
     "archive",
@@ -48,6 +57,7 @@ __all__ = [
     "change_authors",
     "change_slug",
     "create_article",
+    "evidence_found",
     "perform",
     "publish",
     "publish_due",
@@ -56,8 +66,11 @@ __all__ = [
     "revise",
     "save_content",
     "start_rereview",
+    "start_rereview_from_report",
     "start_review",
     "submit",
+    "submit_report",
+    "triage_report",
     "unique_slug",
     "validate_content",
     "when_to_publish",
