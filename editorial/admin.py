@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
+from editorial import roles
+from editorial.accounts.membership import is_protected_account, record_role_changes, role_snapshot
 from editorial.admin_history import ReadOnlyHistoryAdmin
-from editorial.models import BoardProfile, EditorialPolicy
+from editorial.models import BoardProfile, EditorialPolicy, RoleChange
+
+# One sign-in for the whole site: the admin's own login form would skip the second factor
+# and the throttling, so it sends people to /accounts/login/.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 @admin.register(EditorialPolicy)
@@ -59,19 +71,119 @@ class EditorialUserAdmin(UserAdmin):
     inlines = [BoardProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_active"]
+    change_list_template = "admin/auth/user/change_list_with_invite.html"
 
-    # Editors manage people and board membership, but only a superuser grants superuser
-    # status or raw permissions, or touches a superuser's account.
+    # Editors manage authors and other people; only a superuser changes membership of the
+    # Board or Editors, staff or superuser status and raw permissions, or touches the
+    # account of a board member, editor, staff member or superuser (changing its email or
+    # password would be a way into that role). Every role change is logged (RoleChange).
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            fields += ["is_superuser", "user_permissions"]
+            fields += ["is_superuser", "is_staff", "user_permissions", "superuser_only_roles"]
         return fields
 
+    def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [*options["fields"], "superuser_only_roles"]})
+            if "groups" in options["fields"]
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Board and Editors membership")
+    def superuser_only_roles(self, obj: Any) -> str:
+        held = obj.groups.filter(name__in=roles.SUPERUSER_ONLY_GROUPS).values_list(
+            "name", flat=True
+        )
+        return ", ".join(held) or "None (only a site administrator can change this)"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # A posted Board or Editors id is then "not one of the available choices".
+            kwargs["queryset"] = Group.objects.exclude(name__in=roles.SUPERUSER_ONLY_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not request.user.is_superuser and is_protected_account(obj):
             return False
         return super().has_change_permission(request, obj)
+
+    # Also what the "delete selected" action asks of each object (get_deleted_objects).
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and not request.user.is_superuser and is_protected_account(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        target = self.get_object(request, id)
+        if target is not None and not self.has_change_permission(request, target):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        request._roles_before = role_snapshot(obj) if change else frozenset()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        user = form.instance
+        before = request._roles_before
+        # A non-superuser only reaches this for an account without Board or Editors
+        # membership (has_change_permission), and the form offers them neither group.
+        super().save_related(request, form, formsets, change)
+        record_role_changes(
+            user=user, before=before, after=role_snapshot(user), by=request.user, via="admin"
+        )
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """The log of role changes: for reading only, by anyone, superusers included."""
+
+    list_display = ["changed_at", "person", "change", "role", "made_by", "via"]
+    list_filter = ["role", "change", "via"]
+    search_fields = ["user_name", "changed_by_name", "role"]
+    date_hierarchy = "changed_at"
+
+    @admin.display(description="Person", ordering="user_name")
+    def person(self, obj: RoleChange) -> str:
+        return obj.user_name
+
+    @admin.display(description="Changed by", ordering="changed_by_name")
+    def made_by(self, obj: RoleChange) -> str:
+        return obj.changed_by_name
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The role groups (and their permissions) are changed by superusers only."""
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.name in roles.ALL_GROUPS and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.name in roles.ALL_GROUPS and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 admin.site.site_header = "Editorial administration"

@@ -25,4 +25,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "is_board_member": is_board,
         "is_editor": is_editor,
         "role_label": " · ".join(labels),
+        "work_url": roles.home_url(user) if user is not None else "/",
     }

@@ -99,3 +99,40 @@ class BoardProfile(models.Model):
     def display_name(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name}, {self.credentials}" if self.credentials else name
+
+
+class RoleChange(models.Model):
+    """One change of someone's role: who gained or lost it, who made the change, and when.
+
+    Written by editorial/accounts/membership.py wherever a person changes a role (the admin,
+    invitations); never edited. The names are kept as text so the record outlives accounts.
+    """
+
+    class Change(models.TextChoices):
+        ADDED = "added", "added"
+        REMOVED = "removed", "removed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="role_changes",
+    )
+    user_name = models.CharField(max_length=300)
+    role = models.CharField(max_length=150, help_text="A group, or staff or superuser status.")
+    change = models.CharField(max_length=10, choices=Change.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="role_changes_made",
+    )
+    changed_by_name = models.CharField(max_length=300)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    via = models.CharField(max_length=40, help_text="Where the change was made.")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_name}: {self.role} {self.change} by {self.changed_by_name}"

@@ -40,3 +40,35 @@ def is_editor(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or EDITORS in group_names(user)
+
+
+# Membership of these is changed by site administrators (superusers) only, and logged:
+# a board member approves, an editor publishes, and no one should grant themselves both.
+SUPERUSER_ONLY_GROUPS = (BOARD, EDITORS)
+
+
+def may_change_membership(actor: Any, group_name: str) -> bool:
+    """Editors invite and manage authors; only a superuser changes Board or Editors."""
+    if group_name in SUPERUSER_ONLY_GROUPS:
+        return bool(getattr(actor, "is_superuser", False)) and actor.is_active
+    return is_editor(actor)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Board members, editors and anyone who can open the admin sign in with two factors."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff or is_editor(user) or is_board_member(user)
+
+
+def home_url(user: Any) -> str:
+    """Where a person's work is: the publishing page, the queue or the desk."""
+    from django.urls import reverse
+
+    if is_editor(user):
+        return reverse("articles:publishing")
+    if is_board_member(user):
+        return reverse("articles:queue")
+    if is_author(user):
+        return reverse("articles:desk")
+    return reverse("public:home")

@@ -7,10 +7,12 @@ without a real SECRET_KEY.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,12 +46,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def weak_secret(secret: str) -> bool:
+    """What Django's security.W009 check flags: short, repetitive or generated for dev."""
+    return (
+        secret == DEVELOPMENT_SECRET_KEY
+        or len(secret) < 50
+        or len(set(secret)) < 5
+        or secret.startswith("django-insecure-")
+    )
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+if not DEBUG and weak_secret(SECRET_KEY):
     raise ImproperlyConfigured(
-        "SECRET_KEY is missing or is the development key. With DEBUG off, set SECRET_KEY "
-        "to a random string of at least 32 characters, e.g. "
+        "SECRET_KEY is missing, the development key, or weak. With DEBUG off, set SECRET_KEY "
+        "to a random string of at least 50 characters (5 or more different ones), e.g. "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
     )
 
@@ -69,6 +81,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
     "django_fsm",  # its admin templates (transition buttons)
     "simple_history",
     "django_tasks",
@@ -82,16 +99,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+<<<<<<< HEAD
     # Compresses anonymous public pages only, never a page carrying a CSRF token (BREACH).
     "editorial.middleware.PublicPageCompressionMiddleware",
+=======
+    "csp.middleware.CSPMiddleware",
+>>>>>>> main
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "editorial.accounts.middleware.WorkingPageHeadersMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "editorial.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it swaps the sign-in page for the "locked out" page after too many failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -123,14 +149,87 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 CSRF_FAILURE_VIEW = "articles.views.kept.csrf_failure"  # shows the posted text back
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/"  # the adapter sends each person to their work (editorial/accounts)
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts: django-allauth signs people in (by username or email), resets passwords by
+# email and asks for the second factor; there is no public sign-up, people are invited.
+# django-axes counts failed sign-ins in the database (shared by every worker and machine)
+# and refuses the next attempt without checking the password once the limit is reached.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "editorial.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "editorial.accounts.forms.SignInForm",
+    "reauthenticate": "editorial.accounts.forms.ConfirmPasswordForm",
+    "reset_password": "editorial.accounts.forms.RequestResetForm",
+    "reset_password_from_key": "editorial.accounts.forms.ChoosePasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False
+# A signed-in person sent to sign in (a page their account cannot open) sees the sign-in
+# page with a notice rather than a redirect back, which would loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no email to an address typed into "reset"
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins are django-axes's job (in the database, across workers); successful
+    # ones need no limit.
+    "login_failed": None,
+    "login": None,
+    # Reset emails: per address asking, and per account asked for.
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "editorial.accounts.forms.CodeForm",
+    "activate_totp": "editorial.accounts.forms.ActivateAppForm",
+}
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in development
+MFA_PASSKEY_LOGIN_ENABLED = False
+# allauth refuses a second factor to an account with an unverified address, against someone
+# signing up with another person's email; there is no sign-up here (accounts are made by
+# editors, and an invited person gets in only through the emailed link).
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # a passkey is a second factor here, not a password
+# Board members and editors must have a second factor before they may act (see
+# editorial/accounts/middleware.py). Off in development so the demo users can sign in.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+# An account, or an address, reaching the limit is locked. By address only when DEBUG is off
+# by default: in development every demo user signs in from 127.0.0.1, and ten typos would
+# lock them all out.
+SIGN_IN_LOCKOUT_BY_ADDRESS = env_bool("SIGN_IN_LOCKOUT_BY_ADDRESS", not DEBUG)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if SIGN_IN_LOCKOUT_BY_ADDRESS else ["username"]
+# axes warns when addresses are not counted; that is the development choice made above.
+SILENCED_SYSTEM_CHECKS = [] if SIGN_IN_LOCKOUT_BY_ADDRESS else ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
+AXES_USERNAME_CALLABLE = "editorial.accounts.throttling.attempted_account"
+AXES_CLIENT_IP_CALLABLE = "editorial.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "editorial.accounts.throttling.locked_out"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -205,14 +304,43 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere, the admin included: everything comes from our own
+# static files. Scripts that must be inline carry the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the site never uses are switched off; passkeys need WebAuthn on our origin.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), "
+    "publickey-credentials-create=(self), publickey-credentials-get=(self)"
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # one line per sign-in otherwise
+    },
 }
