@@ -99,12 +99,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-<<<<<<< HEAD
     # Compresses anonymous public pages only, never a page carrying a CSRF token (BREACH).
     "editorial.middleware.PublicPageCompressionMiddleware",
-=======
     "csp.middleware.CSPMiddleware",
->>>>>>> main
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
