@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -145,10 +146,12 @@ def reports(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    counts = dict(ReaderReport.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    statuses = [
+        (value, label, counts.get(value, 0)) for value, label in ReaderReport.Status.choices
+    ]
     return render(
-        request,
-        "articles/reports.html",
-        {"page": page, "status": status, "statuses": ReaderReport.Status.choices},
+        request, "articles/reports.html", {"page": page, "status": status, "statuses": statuses}
     )
 
 
