@@ -83,8 +83,7 @@ def check_batch(
     Raises lookup.RateLimited on a 429, after recording the references already checked:
     the caller should stop asking and leave the rest for its next run.
     """
-    if on_change is None and getattr(settings, "REFERENCE_STATUS_CHANGED", ""):
-        on_change = import_string(settings.REFERENCE_STATUS_CHANGED)
+    on_change = on_change or configured_status_hook()
     pubmed, pubmed_problem = _pubmed_statuses(
         [r.pmid for r in references if r.pmid], client=client, pause=pause
     )
@@ -165,6 +164,12 @@ def _record(
             Reference.objects.filter(pk=row.pk).update(checked_at=now)
         outcome.after = new
     return outcome
+
+
+def configured_status_hook() -> StatusChanged | None:
+    """settings.REFERENCE_STATUS_CHANGED, the function told of every status change."""
+    name = getattr(settings, "REFERENCE_STATUS_CHANGED", "")
+    return import_string(name) if name else None
 
 
 def make_pause(seconds: float) -> Callable[[], None]:

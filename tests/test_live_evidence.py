@@ -222,3 +222,26 @@ def test_the_checked_date_is_the_oldest_check_of_the_cited_references(client, li
     Reference.objects.update(checked_at=CHECKED + datetime.timedelta(days=40))
     html = page(client, live)
     assert "April 12, 2026" in html and "March 3, 2026" not in html
+
+
+def test_a_retraction_set_by_hand_in_the_admin_is_told_like_a_found_one(
+    client, live, registry, editor, django_capture_on_commit_callbacks
+):
+    from tests.test_reference_admin import _form
+
+    client.force_login(editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/references/reference/{registry.pk}/change/",
+            _form(
+                kind="article", title=registry.title, journal="Lancet", year="2020",
+                doi=LANCET, pmid="32450107", retraction_status="retracted",
+            ),
+        )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registry.refresh_from_db()
+    assert registry.retraction_status == Status.RETRACTED
+    assert len([m for m in mail.outbox if "Retraction in a cited reference" in m.subject]) == 1
+    client.logout()
+    assert "Reference 2 was found retracted on" in page(client, live)
