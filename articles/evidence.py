@@ -172,3 +172,43 @@ def live_references_html(frozen: str, evidence: LiveEvidence) -> str:
         return f'<li id="ref-{number}">{content}</li>'
 
     return _ENTRY.sub(entry, frozen)
+
+
+def with_latest_notice(publications: Any) -> Any:
+    """Annotate each publication with the latest evidence notice found after it went live
+    (`notice_number`, `notice_status`, `notice_found_at`; None when there is none), in the
+    same query: the feed says what the page says."""
+    from django.db.models import OuterRef, Subquery
+
+    from articles.models import PublicationReference
+
+    latest = PublicationReference.objects.filter(
+        publication=OuterRef("pk"),
+        reference__retraction_status__in=FLAGGED,
+        reference__status_changed_at__gt=OuterRef("published_at"),
+    ).order_by("-reference__status_changed_at", "number")[:1]
+    return publications.annotate(
+        notice_number=Subquery(latest.values("number")),
+        notice_status=Subquery(latest.values("reference__retraction_status")),
+        notice_found_at=Subquery(latest.values("reference__status_changed_at")),
+    )
+
+
+def latest_notice(publication: Any) -> Notice | None:
+    """The notice with_latest_notice found for this publication, if any."""
+    found_at = getattr(publication, "notice_found_at", None)
+    if found_at is None:
+        return None
+    return Notice(publication.notice_number, publication.notice_status, found_at)
+
+
+def what_changed(publication: Any) -> str:
+    """How the feed introduces a publication: its kind and public change note."""
+    kind, note = getattr(publication, "kind", ""), getattr(publication, "change_note", "")
+    if kind == "correction":
+        return f"Correction: {note}".rstrip(". ") + "."
+    if kind == "rereview":
+        return "Re-reviewed by the Medical Advisory Board; no change."
+    if getattr(publication, "number", 1) > 1:
+        return f"Updated: {note}".rstrip(". ") + "." if note else "Updated."
+    return ""
