@@ -29,6 +29,7 @@ from articles.exceptions import WorkflowError
 from articles.forms import ReaderReportForm, TriageForm
 from articles.models import Article, ReaderReport, State
 from articles.views.common import report as report_error
+from articles.views.public import render_public
 
 # A form of 5,000 characters, form-encoded in a non-Latin script, stays well under this.
 REPORT_MAX_BYTES = 64 * 1024
@@ -58,10 +59,10 @@ def _same_origin(request: HttpRequest) -> bool:
 def _report_page(
     request: HttpRequest, article: Article, form: ReaderReportForm, *, status: int, error: str = ""
 ) -> HttpResponse:
-    response = render(
+    response = render_public(
         request,
         "public/report.html",
-        {"article": article, "form": form, "error": error, "csrf_token": "", "messages": ()},
+        {"article": article, "form": form, "error": error},
         status=status,
     )
     add_never_cache_headers(response)
@@ -117,10 +118,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return _report_page(request, article, form, status=429, error=refused.message)
     except WorkflowError as refused:
         return _report_page(request, article, form, status=400, error=refused.message)
-    response = render(
-        request,
-        "public/report_sent.html",
-        {"article": article, "email": data["email"], "csrf_token": "", "messages": ()},
+    response = render_public(
+        request, "public/report_sent.html", {"article": article, "email": data["email"]}
     )
     add_never_cache_headers(response)
     return response
