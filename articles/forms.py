@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from articles.checks import EvidenceWarning
@@ -143,6 +144,10 @@ class PublishForm(Form):
     def __init__(self, *args: Any, article: Article | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.article = article
+        self.fields["is_correction"].help_text = (
+            "Corrections are also noted at the top of the page for "
+            f"{settings.CORRECTION_NOTICE_DAYS} days."
+        )
         zone = timezone.get_current_timezone_name()
         self.fields[
             "at"
