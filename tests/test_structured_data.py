@@ -158,3 +158,12 @@ def test_pages_carrying_a_csrf_token_are_never_compressed(client, live, outsider
     signed_in = client.get(live.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in signed_in
     assert b"Sign out" in signed_in.content
+
+
+def test_a_compressed_page_still_answers_not_modified(client, live):
+    first = client.get(live.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert first["ETag"].startswith('W/"')
+    again = client.get(
+        live.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304
