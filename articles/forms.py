@@ -155,8 +155,8 @@ class PublishForm(Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        live = self.article is not None and self.article.current_publication_id is not None
-        updated = live and self.article.current_publication.revision != self.article.revision
+        live = self.article.current_publication if self.article is not None else None
+        updated = live is not None and live.revision != getattr(self.article, "revision", None)
         if updated and not (data.get("change_note") or "").strip():
             self.add_error(
                 "change_note",

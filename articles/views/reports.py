@@ -83,6 +83,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     if request.method != "POST":
+        assert article.current_publication is not None  # filtered above
         initial = {"publication": article.current_publication.number}
         return _report_page(request, article, ReaderReportForm(initial=initial), status=200)
     try:

@@ -78,11 +78,12 @@ def submit_report(
         Publication.objects.filter(article=article, number=publication_number).first()
         if publication_number
         else None
-    )
+    ) or article.current_publication
+    assert seen is not None  # a live article has a publication
     with transaction.atomic():
         report = ReaderReport.objects.create(
             article=article,
-            publication=seen or article.current_publication,
+            publication=seen,
             category=category,
             body=body,
             email=(email or "").strip(),
@@ -205,6 +206,7 @@ def evidence_found(*, reference: Any, before: str, after: str) -> list[Article]:
         "corrected": "corrected",
     }
     for article in articles:
+        assert article.current_publication is not None  # live() has one
         number = (
             article.current_publication.cited.filter(reference=reference)
             .values_list("number", flat=True)
