@@ -24,6 +24,7 @@ from articles.models import (
     Publication,
     ReaderReport,
     Review,
+    ReviewAssignment,
     ReviewRound,
     WorkflowEvent,
 )
@@ -375,12 +376,25 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reviewer",
         "decision",
         "revision",
+        "conflict_category",
         "conflict_of_interest",
         "created_at",
     ]
-    list_filter = ["decision"]
+    list_filter = ["decision", "conflict_category"]
     search_fields = ["round__article__title", "reviewer__username", "comment"]
     list_select_related = ["round__article", "reviewer"]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
+    """Who was asked to review what, by when, and what they answered. Changed only on the
+    assign and review pages (articles.workflow.assignments), never here."""
+
+    list_display = ["round", "reviewer", "status", "due_at", "assigned_by", "responded_at"]
+    list_filter = ["status"]
+    search_fields = ["round__article__title", "reviewer__username", "reviewer__last_name"]
+    list_select_related = ["round__article", "reviewer", "assigned_by"]
+    date_hierarchy = "due_at"
 
 
 @admin.register(Comment)

@@ -3,11 +3,15 @@
 One entry per live article, identified by its page's address and dated by its live
 publication: when a revision or a re-review is published, the entry moves to the top with
 a new `updated` date, which is how Atom readers recognise an updated entry.
+
+Summaries are plain text typed by authors: they go out as `type="text"`, so a feed reader
+shows `<script>` as those characters instead of running it. Each entry names its authors.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -21,8 +25,18 @@ from articles.views.public import live_publications
 FEED_LENGTH = 30
 
 
+class PlainTextSummaryAtomFeed(Atom1Feed):
+    """Atom with `<summary type="text">`: Django's Atom1Feed declares every summary HTML."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class PublicationFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextSummaryAtomFeed
 
     def title(self) -> str:
         return f"{settings.SITE_NAME}: new and updated articles"
@@ -37,9 +51,18 @@ class PublicationFeed(Feed):
         return reverse("public:feed")
 
     def items(self) -> QuerySet[Publication]:
-        return live_publications().only(
-            "number", "title", "summary", "published_at", "article__slug"
-        )[:FEED_LENGTH]
+        return (
+            live_publications()
+            .only("number", "title", "summary", "published_at", "article__slug")
+            .prefetch_related("article__authors")[:FEED_LENGTH]
+        )
+
+    def author_name(self) -> str:
+        return settings.SITE_NAME
+
+    def item_author_name(self, item: Publication) -> str:
+        names = [a.get_full_name() or a.get_username() for a in item.article.authors.all()]
+        return ", ".join(names) or settings.SITE_NAME
 
     def item_title(self, item: Publication) -> str:
         return item.title

@@ -6,14 +6,25 @@ ApproveForm, RequestChangesForm, PublishForm and ArchiveForm are shared with the
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.checks import EvidenceWarning
-from articles.models import Article, Audience, Publication, ReaderReport
+from articles.models import (
+    Article,
+    Audience,
+    ChecklistAnswer,
+    ConflictCategory,
+    Publication,
+    ReaderReport,
+)
+from editorial.models import EditorialPolicy
 
 # Comments, decisions and reasons: stored in unbounded text columns, bounded here so one
 # form cannot carry megabytes into the review thread and every email.
@@ -70,13 +81,61 @@ class CommentForm(Form):
     )
 
 
-class ApproveForm(Form):
+class ChecklistFields:
+    """The current policy's checklist questions as radio fields `checklist_<n>`; clean()
+    gathers them into cleaned_data["checklist"] (answers in the questions' order), the
+    shape workflow.approve and request_changes take (the admin passes cleaned_data on)."""
+
+    def add_checklist(self, questions: list[str] | None, *, required: bool) -> None:
+        if questions is None:
+            policy = EditorialPolicy.objects.current()
+            questions = list(policy.review_checklist) if policy else []
+        self.questions = questions
+        for n, question in enumerate(questions):
+            self.fields[f"checklist_{n}"] = forms.ChoiceField(
+                label=question,
+                choices=ChecklistAnswer.choices,
+                required=required,
+                widget=forms.RadioSelect(attrs={"class": "checklist-answers"}),
+                error_messages={"required": "Answer this question."},
+            )
+
+    def checklist_fields(self) -> list[Any]:
+        return [self[f"checklist_{n}"] for n in range(len(self.questions))]
+
+    def gather_checklist(self, data: dict[str, Any]) -> None:
+        data["checklist"] = [
+            data.pop(f"checklist_{n}", "") or "" for n in range(len(self.questions))
+        ]
+
+
+class ConflictFields(Form):
+    """A structured conflict-of-interest declaration: "none", or a statement and its kind
+    (financial, professional, personal; "other" when no kind is chosen)."""
+
     conflict_of_interest = forms.CharField(
         label="Conflict of interest",
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Write “none”, or state your interest. Editors see it.",
     )
+    conflict_category = forms.ChoiceField(
+        label="Kind of interest",
+        choices=[c for c in ConflictCategory.choices if c[0] != ConflictCategory.NONE],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="When you state an interest. Readers see an approver's declared interests.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        statement = (data.get("conflict_of_interest") or "").strip()
+        if statement.lower() in ("none", "none.", "no"):
+            data["conflict_category"] = ConflictCategory.NONE
+        return data
+
+
+class ApproveForm(ChecklistFields, ConflictFields):
     comment = forms.CharField(
         label="Comment",
         required=False,
@@ -91,7 +150,11 @@ class ApproveForm(Form):
     )
 
     def __init__(
-        self, *args: Any, warnings: list[EvidenceWarning] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        warnings: list[EvidenceWarning] | None = None,
+        questions: list[str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.warnings = list(warnings or [])
@@ -100,6 +163,7 @@ class ApproveForm(Form):
         acknowledged.choices = [(w.code, w.message) for w in self.warnings]
         if not self.warnings:
             del self.fields["acknowledged_warnings"]
+        self.add_checklist(questions, required=True)
 
     def clean_acknowledged_warnings(self) -> list[str]:
         acknowledged = self.cleaned_data.get("acknowledged_warnings") or []
@@ -107,13 +171,121 @@ class ApproveForm(Form):
             raise forms.ValidationError("Tick each warning to confirm you have read it.")
         return acknowledged
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.gather_checklist(data)
+        return data
 
-class RequestChangesForm(Form):
+
+class RequestChangesForm(ChecklistFields, Form):
     comment = forms.CharField(
         label="What needs to change",
+        required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Each paragraph (separated by a blank line) is a numbered point the authors answer.",
     )
+
+    def __init__(self, *args: Any, questions: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_checklist(questions, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = (data.get("comment") or "").strip()
+        if not text and "comment" not in self.errors:
+            self.add_error("comment", "Say what needs to change.")
+        data["points"] = split_points(text)
+        data["comment"] = "" if len(data["points"]) > 1 else text
+        self.gather_checklist(data)
+        return data
+
+
+def split_points(text: str) -> list[str]:
+    """Paragraphs (blank-line separated) become points; a leading "1." or "-" is dropped."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    return [re.sub(r"^(\d+[.)]|[-*•])\s+", "", p) for p in paragraphs if p]
+
+
+class AcceptForm(ConflictFields):
+    """Accepting an assignment declares any conflict of interest up front."""
+
+
+class DeclineForm(Form):
+    reason = forms.CharField(
+        label="Why you decline",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. a conflict of interest, no time before the date, outside your field.",
+    )
+
+
+class ReviewerChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        specialty = getattr(obj, "specialty", "") or "no specialty given"
+        count = getattr(obj, "open_assignments", 0)
+        open_reviews = f"{count} open review{'s' if count != 1 else ''}"
+        match = " · matches the article" if getattr(obj, "matches", False) else ""
+        return f"{name} ({specialty}; {open_reviews}){match}"
+
+
+class AssignForm(Form):
+    """Named board members and a due date; `candidates` are the suggested reviewers, in
+    order (articles.views.assignments.suggested_reviewers): nobody else can be chosen."""
+
+    reviewers = ReviewerChoice(
+        label="Reviewers",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one board member."},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date such as 2026-05-02."},
+        help_text="The end of that day. The policy's default is filled in.",
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        field = self.fields["reviewers"]
+        field.queryset = get_user_model().objects.filter(pk__in=[c.pk for c in candidates])
+        by_pk = {c.pk: c for c in candidates}
+        field.choices = [(c.pk, field.label_from_instance(by_pk[c.pk])) for c in candidates]
+
+    def clean_due_date(self) -> datetime.date:
+        date = self.cleaned_data["due_date"]
+        if date < timezone.localdate():
+            raise forms.ValidationError("The due date has passed: choose today or later.")
+        return date
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("due_date"):
+            data["due_at"] = due_at_from(data["due_date"])
+        return data
+
+
+def due_at_from(date: datetime.date) -> datetime.datetime:
+    """A due date means the end of that day, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(23, 59)))
+
+
+class ReassignForm(Form):
+    reviewer = forms.ModelChoiceField(
+        label="Ask instead", queryset=None, empty_label="Choose a board member"
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewer"]
+        field.queryset = get_user_model().objects.filter(pk__in=[c.pk for c in candidates])
+        field.choices = [("", field.empty_label)] + [
+            (c.pk, c.get_full_name() or c.get_username()) for c in candidates
+        ]
 
 
 class PublishForm(Form):

@@ -321,9 +321,33 @@ class ReviewRound(models.Model):
     def __str__(self) -> str:
         return f"Round {self.number} of “{self.article}” (revision {self.revision})"
 
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN
+
+
+class ConflictCategory(models.TextChoices):
+    """The structured conflict-of-interest declaration: none, or a kind with a statement."""
+
+    NONE = "none", "None"
+    FINANCIAL = "financial", "Financial"
+    PROFESSIONAL = "professional", "Professional"
+    PERSONAL = "personal", "Personal"
+    OTHER = "other", "Other"
+
+
+class ChecklistAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "n/a", "Not applicable"
+
 
 class Review(models.Model):
-    """A board member's decision on a round: an approval or a request for changes."""
+    """A board member's decision on a round: an approval or a request for changes.
+
+    The checklist answers keep each question's text as asked ({"question", "answer"}), and
+    `policy` the version it came from, so a review reads the same after the policy changes.
+    """
 
     class Decision(models.TextChoices):
         APPROVE = "approve", "Approved"
@@ -338,9 +362,23 @@ class Review(models.Model):
     conflict_of_interest = models.TextField(
         blank=True, help_text="'none' or the stated interest; required on approvals."
     )
+    conflict_category = models.CharField(
+        max_length=20, choices=ConflictCategory.choices, blank=True
+    )
     comment = models.TextField(blank=True)
     acknowledged_warnings = models.JSONField(
         default=list, blank=True, help_text="Evidence warnings the reviewer acknowledged."
+    )
+    policy = models.ForeignKey(
+        "editorial.EditorialPolicy",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="The policy version whose checklist this review answered.",
+    )
+    checklist_answers = models.JSONField(
+        default=list, blank=True, help_text='[{"question": …, "answer": "yes" | "no" | "n/a"}]'
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -364,6 +402,167 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.reviewer} on revision {self.revision}"
+
+    @property
+    def note(self) -> str:
+        """The comment, unless it only repeats the points (a request given as points keeps
+        them joined as its comment)."""
+        if self.decision == self.Decision.REQUEST_CHANGES:
+            points = list(self.points.all())
+            repeats = {"\n".join(f"{p.number}. {p.text}" for p in points)}
+            if len(points) == 1:
+                repeats.add(points[0].text)
+            if points and self.comment in repeats:
+                return ""
+        return self.comment
+
+    @property
+    def declares_interest(self) -> bool:
+        return bool(self.conflict_category) and self.conflict_category != ConflictCategory.NONE
+
+    @property
+    def has_checklist_answers(self) -> bool:
+        return any(item.get("answer") for item in self.checklist_answers)
+
+    @property
+    def checklist(self) -> list[dict[str, str]]:
+        """The answers with their labels, for templates."""
+        labels = dict(ChecklistAnswer.choices)
+        return [
+            {**item, "label": labels.get(item.get("answer", ""), item.get("answer", ""))}
+            for item in self.checklist_answers
+        ]
+
+
+class ChangePoint(models.Model):
+    """One numbered point of a request for changes, and the author's answer to it."""
+
+    class Answer(models.TextChoices):
+        DONE = "done", "Done"
+        NOT_DONE = "not_done", "Not done"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="points")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    answer_reason = models.TextField(blank=True, help_text="Why not, when not done.")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_revision = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="change_point_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(answer="not_done") | ~Q(answer_reason=""),
+                name="change_point_not_done_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Point {self.number} of {self.review}"
+
+
+class AssignmentQuerySet(models.QuerySet["ReviewAssignment"]):
+    def active(self) -> AssignmentQuerySet:
+        """Invited or accepted: the reviewer still owes a decision."""
+        return self.filter(status__in=ReviewAssignment.ACTIVE)
+
+    def overdue(self, now: Any) -> AssignmentQuerySet:
+        return self.active().filter(due_at__lt=now, round__outcome="open")
+
+
+class ReviewAssignment(models.Model):
+    """A named board member asked by an editor to review a round, by a date."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    ACTIVE = (Status.INVITED, Status.ACCEPTED)
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    conflict_category = models.CharField(
+        max_length=20, choices=ConflictCategory.choices, blank=True
+    )
+    conflict_statement = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder before the due date was sent."
+    )
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reviewer and editors were told it is overdue."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "reviewer"],
+                condition=Q(status__in=["invited", "accepted", "completed"]),
+                name="one_live_assignment_per_reviewer_per_round",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="declined_assignment_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.round} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    def is_overdue(self, now: Any = None) -> bool:
+        from django.utils import timezone
+
+        return self.is_active and self.due_at < (now or timezone.now())
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the queue shows it: "overdue" for an active one past its date."""
+        return "overdue" if self.is_overdue() else self.status
+
+
+class NotificationOptOut(models.Model):
+    """A kind of email a person has turned off on their notification settings page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} turned off {self.kind}"
 
 
 class Comment(models.Model):
@@ -477,6 +676,11 @@ class Publication(models.Model):
         get_latest_by = "number"
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="publication_number_unique"),
+        ]
+        # The queue's "Re-review due" and flag_due_reviews find the live articles past their
+        # date without scanning every (wide) publication row.
+        indexes = [
+            models.Index(fields=["next_review_due"], name="publication_review_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,8 @@
 """What readers see."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles.feeds import PublicationFeed
-from articles.sitemaps import SITEMAPS
-from articles.views import public, reports
+from articles.views import public, reports, syndication
 
 app_name = "public"
 
@@ -15,6 +12,7 @@ urlpatterns = [
     path("articles/<slug:slug>/report/", reports.report, name="report"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("favicon.ico", public.favicon, name="favicon"),
-    path("feed/", PublicationFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feed/", syndication.feed, name="feed"),
+    path("sitemap.xml", syndication.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", syndication.sitemap_section, name="sitemap_section"),
 ]

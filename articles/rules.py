@@ -54,6 +54,26 @@ def may_manage(article: Article, user: Any) -> bool:
     return roles.is_editor(user)
 
 
+def may_assign(article: Article, user: Any) -> bool:
+    """Editors name the reviewers of a round, withdraw and reassign them."""
+    return roles.is_editor(user)
+
+
+def may_be_assigned(article: Article, user: Any) -> bool:
+    """Who an editor may ask to review: active board members who may review it."""
+    return getattr(user, "is_active", False) and may_review(article, user)
+
+
+def is_assignee(assignment: Any, user: Any) -> bool:
+    """The board member named on the assignment (who may always decline it)."""
+    return getattr(user, "is_authenticated", False) and user.pk == assignment.reviewer_id
+
+
+def may_respond(assignment: Any, user: Any) -> bool:
+    """Only the named reviewer accepts, and only while they may review the article."""
+    return is_assignee(assignment, user) and may_review(assignment.round.article, user)
+
+
 def may_take_live(approvers: Iterable[Any], user: Any) -> bool:
     """Four eyes: the person who publishes is never the only approver of that revision."""
     approver_ids = {approver.pk for approver in approvers}
@@ -108,6 +128,15 @@ PERMISSION_MESSAGES = {
         "Only a member of the Medical Advisory Board who is not an author of this article "
         "can start its re-review."
     ),
+    "assign_reviewers": "Only an editor can assign reviewers.",
+    "withdraw_assignment": "Only an editor can withdraw a reviewer's assignment.",
+    "reassign": "Only an editor can reassign a review.",
+    "accept_assignment": (
+        "Only the board member asked to review, who is not an author of this article, can "
+        "accept the assignment."
+    ),
+    "decline_assignment": "Only the board member asked to review can decline the assignment.",
+    "answer_points": "Only an author of this article or an editor can answer the reviewers' points.",
     "publish": "Only an editor can publish an article.",
     "change_authors": "Only an editor can change an article's authors.",
     "change_slug": "Only an editor can change an article's address.",

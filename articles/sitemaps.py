@@ -1,20 +1,27 @@
-"""The sitemap: every live article (dated by its live publication) and the policy pages."""
+"""The sitemap: every live article (dated by its live publication) and the policy pages.
+
+/sitemap.xml is an index; each section is a file of at most URLS_PER_PAGE addresses
+(`/sitemap-articles.xml?p=2`), well under the protocol's 50,000 and 50 MB.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from articles.models import Article
 from editorial.models import EditorialPolicy
 
+URLS_PER_PAGE = 10_000
+
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
+    limit = URLS_PER_PAGE
 
     def items(self) -> QuerySet[Article]:
         return (
@@ -26,6 +33,12 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, item: Article) -> datetime.datetime:
         return item.current_publication.published_at
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        """For the index: one aggregate, not every item loaded to take their maximum."""
+        return Article.objects.live().aggregate(last=Max("current_publication__published_at"))[
+            "last"
+        ]
 
 
 class PolicySitemap(Sitemap):

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from articles.views import desk, editor, history, imports, references, reports, review
+from articles.views import (
+    assignments,
+    desk,
+    editor,
+    history,
+    imports,
+    notification_settings,
+    queue,
+    references,
+    reports,
+    review,
+)
 
 app_name = "articles"
 
@@ -22,7 +33,7 @@ urlpatterns = [
     path("drafts/<int:pk>/withdraw/", desk.transition, {"action": "withdraw"}, name="withdraw"),
     path("drafts/<int:pk>/resubmit/", desk.transition, {"action": "resubmit"}, name="resubmit"),
     path("drafts/<int:pk>/revise/", desk.transition, {"action": "revise"}, name="revise"),
-    path("review/", review.queue, name="queue"),
+    path("review/", queue.queue, name="queue"),
     path("review/<int:pk>/", review.review, name="review"),
     path("review/<int:pk>/start/", review.start_review, name="start_review"),
     path("review/<int:pk>/approve/", review.approve, name="approve"),
@@ -31,6 +42,20 @@ urlpatterns = [
     path("review/<int:pk>/publish/", editor.publish, name="publish"),
     path("review/<int:pk>/archive/", editor.archive, name="archive"),
     path("publishing/", editor.publishing, name="publishing"),
+    path("review/<int:pk>/assign/", assignments.assign, name="assign"),
+    path("assignments/<int:assignment_id>/accept/", assignments.accept, name="accept"),
+    path("assignments/<int:assignment_id>/decline/", assignments.decline, name="decline"),
+    path(
+        "assignments/<int:assignment_id>/withdraw/",
+        assignments.withdraw,
+        name="withdraw_assignment",
+    ),
+    path("assignments/<int:assignment_id>/reassign/", assignments.reassign, name="reassign"),
+    path(
+        "notifications/",
+        notification_settings.notification_settings,
+        name="notification_settings",
+    ),
     path("reports/", reports.reports, name="reports"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),
     path("reports/<int:pk>/triage/", reports.triage, name="triage_report"),

@@ -7,6 +7,11 @@ renderer (articles.rendering.render_article). Rows are bulk-created for speed; h
 rows and emails are skipped. Run by bench/run.py; idempotent (skips when already seeded).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ed_bench python bench/seed.py 10000
+
+With --scale it then adds the working shape of issue 10 (seed_working_shape): 250 articles
+submitted and 250 under review by several authors, 2,000 live articles due for re-review,
+and one long article (10,000 words) revised in 500 places through the real workflow, live
+at its first revision and under review at its last.
 """
 
 from __future__ import annotations
@@ -30,7 +35,15 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
-from articles.models import Article, Publication, Review, ReviewRound, State  # noqa: E402
+from articles import checks, workflow  # noqa: E402
+from articles.models import (  # noqa: E402
+    Article,
+    Comment,
+    Publication,
+    Review,
+    ReviewRound,
+    State,
+)
 from articles.rendering import render_article  # noqa: E402
 from editorial import roles  # noqa: E402
 from editorial.dates import add_months  # noqa: E402
@@ -118,9 +131,14 @@ def people() -> tuple[list, object, object]:
             user=user, defaults={"credentials": credentials, "specialty": specialty}
         )
         board.append(user)
-    author, _ = User.objects.get_or_create(username="bench-author")
+    author, _ = User.objects.get_or_create(
+        username="bench-author", defaults={"first_name": "Avery", "last_name": "Morgan"}
+    )
     author.groups.add(Group.objects.get(name=roles.AUTHORS))
-    editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    editor, _ = User.objects.get_or_create(
+        username="bench-editor",
+        defaults={"is_staff": True, "first_name": "Eden", "last_name": "Hart"},
+    )
     editor.groups.add(Group.objects.get(name=roles.EDITORS))
     return board, author, editor
 
@@ -277,5 +295,197 @@ def _seed_batch(numbers, rng, policy, board, author, editor, library, start_day)
     Article.objects.bulk_update(articles, ["current_publication"])
 
 
+LONG_SLUG = "bench-long-article"
+WORKING_AUTHORS = 12
+
+
+def long_body(rng: random.Random, words: int, keys: list[str]) -> str:
+    """Articles' bodies from body_for, one after another, up to `words` words."""
+    parts, count = [], 0
+    while count < words:
+        part = body_for(rng, rng.choice(CONDITIONS), rng.choice(INTERVENTIONS), keys)
+        parts.append(part)
+        count += len(part.split())
+    return "\n\n".join(parts)
+
+
+def scattered_edits(rng: random.Random, body: str, changes: int) -> list[str]:
+    """Successive bodies, each with one more word changed at a distinct, scattered place."""
+    words = body.split(" ")
+    candidates = [i for i, w in enumerate(words) if w.isalpha()]
+    bodies = []
+    for place in rng.sample(candidates, changes):
+        words[place] = rng.choice([w for w in FILLER if w != words[place]])
+        bodies.append(" ".join(words))
+    return bodies
+
+
+def seed_working_shape(*, submitted: int = 250, under_review: int = 250, due: int = 2_000) -> None:
+    """The pages the team works in, at the size of a real site (issue 10)."""
+    rng = random.Random(20251126)
+    if Article.objects.filter(slug=LONG_SLUG).exists():
+        print("The working shape is already seeded.")
+        return
+    started = time.monotonic()
+    policy = EditorialPolicy.objects.get(version=1)
+    board, author, editor = people()
+    library = references(rng)
+    # One retracted reference (cited by ~200 articles) keeps that path in the queue without
+    # putting a third of the site up for re-review.
+    retracted = [r for r in library if r.retraction_status == Reference.RetractionStatus.RETRACTED]
+    Reference.objects.filter(pk__in=[r.pk for r in retracted[1:]]).update(
+        retraction_status=Reference.RetractionStatus.CORRECTED
+    )
+    library = references(rng)
+    writers = [author, *working_authors()]
+    with transaction.atomic():  # all of it or nothing: the long article marks it as done
+        _seed_in_progress(rng, submitted, under_review, writers, board, library)
+        set_review_dates(due)
+        _seed_long_article(rng, policy, board, author, editor, library)
+    with connection.cursor() as cursor:  # as autovacuum would, after the updates above
+        cursor.execute("VACUUM (ANALYZE)")
+    print(f"  working shape seeded in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def set_review_dates(due: int) -> None:
+    """`due` live articles past their re-review date, the others due within the year.
+
+    The seed's publications are dated from 2023, which by now would put them all past
+    their date; the shape asked for is a site where some are.
+    """
+    today = datetime.date.today()
+    live = Publication.objects.filter(article__slug__startswith="bench-", number=1)
+    live.update(next_review_due=today + datetime.timedelta(days=180))
+    Publication.objects.filter(pk__in=live.order_by("pk").values("pk")[:due]).update(
+        next_review_due=today - datetime.timedelta(days=30)
+    )
+
+
+def working_authors() -> list:
+    User = get_user_model()
+    names = [("Ana", "Silva"), ("Ben", "Cole"), ("Chloe", "Martin"), ("Dev", "Patel")]
+    found = []
+    for n in range(WORKING_AUTHORS):
+        first, last = names[n % len(names)]
+        user, _ = User.objects.get_or_create(
+            username=f"bench-writer-{n}", defaults={"first_name": first, "last_name": f"{last}-{n}"}
+        )
+        user.groups.add(Group.objects.get(name=roles.AUTHORS))
+        found.append(user)
+    return found
+
+
+def _seed_in_progress(rng, submitted, under_review, writers, board, library) -> None:  # noqa: ANN001
+    now = datetime.datetime.now(datetime.UTC)
+    articles, plans = [], []
+    for n in range(submitted + under_review):
+        condition, intervention = rng.choice(CONDITIONS), rng.choice(INTERVENTIONS)
+        cited = rng.sample(library, CITED_PER_ARTICLE)
+        state = State.SUBMITTED if n < submitted else State.UNDER_REVIEW
+        title = (
+            f"Is {intervention} worth trying for {condition.replace('-', ' ')} (submission {n})?"
+        )
+        articles.append(
+            Article(
+                title=title,
+                slug=f"bench-wip-{n}",
+                summary=sentence(rng, condition, intervention, 35),
+                body=body_for(rng, condition, intervention, [r.key for r in cited]),
+                audience=rng.choice(["patient", "clinician"]),
+                state=state,
+                revision=1,
+            )
+        )
+        opened = now - datetime.timedelta(hours=rng.randint(1, 24 * 40))
+        plans.append((cited, state, opened, rng.sample(writers, rng.choice([1, 1, 2]))))
+    articles = Article.objects.bulk_create(articles)
+    Article.authors.through.objects.bulk_create(
+        [
+            Article.authors.through(article_id=a.pk, user_id=w.pk)
+            for a, (_, _, _, who) in zip(articles, plans, strict=True)
+            for w in who
+        ]
+    )
+    Citation.objects.bulk_create(
+        [
+            Citation(article=a, reference=r, number=i + 1, marker=r.key)
+            for a, (cited, _, _, _) in zip(articles, plans, strict=True)
+            for i, r in enumerate(cited)
+        ]
+    )
+    rounds = ReviewRound.objects.bulk_create(
+        [
+            ReviewRound(
+                article=a,
+                number=1,
+                revision=1,
+                opened_by=who[0],
+                started_by=rng.choice(board) if state == State.UNDER_REVIEW else None,
+                started_at=opened + datetime.timedelta(hours=6)
+                if state == State.UNDER_REVIEW
+                else None,
+            )
+            for a, (_, state, opened, who) in zip(articles, plans, strict=True)
+        ]
+    )
+    for rnd, (_, _, opened, _) in zip(rounds, plans, strict=True):
+        rnd.opened_at = opened
+    ReviewRound.objects.bulk_update(rounds, ["opened_at"])
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article_id=rnd.article_id,
+                round=rnd,
+                author=rng.choice(board),
+                revision=1,
+                body="Is the guideline cited in the second section still the current edition?",
+            )
+            for rnd in rounds
+            if rnd.started_by_id and rng.random() < 0.3
+        ]
+    )
+
+
+def _seed_long_article(rng, policy, board, author, editor, library) -> None:  # noqa: ANN001
+    """10,000 words, live at revision 1, then revised in 500 places, one save each."""
+    keys = [r.key for r in rng.sample(library, CITED_PER_ARTICLE)]
+    first = long_body(rng, 10_000, keys)
+    article = workflow.create_article(
+        by=author,
+        title="What does the evidence say about exercise for chronic conditions (long review)?",
+        summary="A long review, revised in 500 places: the benchmark's history and diff.",
+        body=first,
+    )
+    Article.objects.filter(pk=article.pk).update(slug=LONG_SLUG)
+    article.refresh_from_db()
+    workflow.submit(article=article, by=author)
+    workflow.start_review(article=article, by=board[1])
+    workflow.approve(
+        article=article,
+        by=board[1],
+        conflict_of_interest="none",
+        acknowledged_warnings=[w.code for w in checks.approval_warnings(article)],
+    )
+    workflow.publish(article=article, by=editor)
+    workflow.revise(article=article, by=author)
+    article.refresh_from_db()
+    for n, body in enumerate(scattered_edits(rng, first, 500), start=1):
+        workflow.save_content(
+            article=article,
+            by=author,
+            expected_revision=article.revision,
+            title=article.title,
+            summary=article.summary,
+            body=body,
+        )
+        if n % 100 == 0:
+            print(f"  long article: {n} of 500 revisions", flush=True)
+    workflow.submit(article=article, by=author)
+    workflow.start_review(article=article, by=board[0])
+
+
 if __name__ == "__main__":
-    seed(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    seed(int(args[0]) if args else 10_000)
+    if "--scale" in sys.argv:
+        seed_working_shape()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -17,28 +18,71 @@ from editorial.models import BoardProfile, EditorialPolicy, RoleChange
 
 # One sign-in for the whole site: the admin's own login form would skip the second factor
 # and the throttling, so it sends people to /accounts/login/.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+class ChecklistField(forms.CharField):
+    """The review checklist as text, one question per line (stored as a list)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+POLICY_FIELDS = [
+    "version",
+    "effective_date",
+    "body",
+    "required_approvals",
+    "review_interval_months",
+    "review_checklist",
+    "review_days",
+]
+
+
+class EditorialPolicyForm(forms.ModelForm):
+    review_checklist = ChecklistField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "The questions every reviewer answers (yes, no, not applicable), one per line. "
+            "Frozen once a review has used this version."
+        ),
+    )
+
+    class Meta:
+        model = EditorialPolicy
+        fields = POLICY_FIELDS
 
 
 @admin.register(EditorialPolicy)
 class EditorialPolicyAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["version", "effective_date", "required_approvals", "review_interval_months"]
+    form = EditorialPolicyForm
+    list_display = [
+        "version",
+        "effective_date",
+        "required_approvals",
+        "review_interval_months",
+        "review_days",
+    ]
     search_fields = ["body"]
     date_hierarchy = "effective_date"
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         # A policy that articles were published under is part of the public record.
         if obj is not None and obj.publications.exists():
-            return [
-                "version",
-                "effective_date",
-                "body",
-                "required_approvals",
-                "review_interval_months",
-            ]
+            return POLICY_FIELDS
+        # Old reviews are read against the questions they answered.
+        if obj is not None and obj.checklist_is_frozen:
+            return ["review_checklist"]
         return []
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.publications.exists()
 
 
@@ -77,13 +121,13 @@ class EditorialUserAdmin(UserAdmin):
     # Board or Editors, staff or superuser status and raw permissions, or touches the
     # account of a board member, editor, staff member or superuser (changing its email or
     # password would be a way into that role). Every role change is logged (RoleChange).
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["is_superuser", "is_staff", "user_permissions", "superuser_only_roles"]
         return fields
 
-    def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or request.user.is_superuser:
             return fieldsets
@@ -101,19 +145,19 @@ class EditorialUserAdmin(UserAdmin):
         )
         return ", ".join(held) or "None (only a site administrator can change this)"
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             # A posted Board or Editors id is then "not one of the available choices".
             kwargs["queryset"] = Group.objects.exclude(name__in=roles.SUPERUSER_ONLY_GROUPS)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser and is_protected_account(obj):
             return False
         return super().has_change_permission(request, obj)
 
     # Also what the "delete selected" action asks of each object (get_deleted_objects).
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser and is_protected_account(obj):
             return False
         return super().has_delete_permission(request, obj)
@@ -126,11 +170,11 @@ class EditorialUserAdmin(UserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         request._roles_before = role_snapshot(obj) if change else frozenset()
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         user = form.instance
         before = request._roles_before
         # A non-superuser only reaches this for an account without Board or Editors
@@ -175,12 +219,12 @@ admin.site.unregister(Group)
 class RoleGroupAdmin(GroupAdmin):
     """The role groups (and their permissions) are changed by superusers only."""
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         if obj is not None and obj.name in roles.ALL_GROUPS and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.name in roles.ALL_GROUPS and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -21,6 +22,20 @@ class EditorialPolicyQuerySet(models.QuerySet["EditorialPolicy"]):
     def current(self, on: datetime.date | None = None) -> EditorialPolicy | None:
         """The newest policy in effect on the given day (today by default)."""
         return self.in_effect(on).order_by("-effective_date", "-version").first()
+
+
+# The questions of the structured review a new policy version starts with (issue 11).
+DEFAULT_REVIEW_CHECKLIST = [
+    "Every clinical claim is supported by a cited source.",
+    "Doses, contraindications and interactions are correct.",
+    "The evidence cited is current.",
+    "Suitable for the stated audience.",
+    "Balanced: benefits and harms.",
+]
+
+
+def default_review_checklist() -> list[str]:
+    return list(DEFAULT_REVIEW_CHECKLIST)
 
 
 class EditorialPolicy(models.Model):
@@ -39,6 +54,19 @@ class EditorialPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="How long after approval a published article falls due for re-review.",
     )
+    review_checklist = models.JSONField(
+        default=default_review_checklist,
+        blank=True,
+        help_text=(
+            "The questions every reviewer answers (yes, no, not applicable), one per line. "
+            "Frozen once a review has used this version."
+        ),
+    )
+    review_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days a reviewer is given by default when an editor assigns them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -56,8 +84,27 @@ class EditorialPolicy(models.Model):
     def __str__(self) -> str:
         return f"Editorial policy v{self.version} (effective {self.effective_date:%Y-%m-%d})"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and self.checklist_is_frozen:
+            stored = (
+                EditorialPolicy.objects.filter(pk=self.pk)
+                .values_list("review_checklist", flat=True)
+                .first()
+            )
+            if stored is not None and stored != self.review_checklist:
+                raise ValidationError(
+                    "Reviews have answered this version's checklist, so its questions are "
+                    "frozen. Add a new policy version to ask other questions."
+                )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("editorial:policy_version", args=[self.version])
+
+    @property
+    def checklist_is_frozen(self) -> bool:
+        """A version some review has answered keeps its questions, so old reviews still read."""
+        return self.pk is not None and self.reviews.exists()
 
 
 class BoardProfile(models.Model):

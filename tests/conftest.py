@@ -77,6 +77,9 @@ def policy(db: Any) -> EditorialPolicy:
         body="## How we review\n\nEvery article is approved by the board.",
         required_approvals=1,
         review_interval_months=12,
+        # No checklist questions: tests not about the structured review approve with a
+        # declaration alone. tests/test_review_checklist.py gives a policy its questions.
+        review_checklist=[],
     )
 
 
@@ -172,7 +175,12 @@ def drive(article: Article, state: str, *, writer: Any) -> None:
             )
         ],
         "approved": [
-            lambda: workflow.approve(article=article, by=board_member, conflict_of_interest="none")
+            lambda: workflow.approve(
+                article=article,
+                by=board_member,
+                conflict_of_interest="none",
+                checklist=all_yes(),
+            )
         ],
         "published": [lambda: workflow.publish(article=article, by=editor)],
         "archived": [lambda: workflow.archive(article=article, by=editor, reason="Superseded.")],
@@ -188,6 +196,39 @@ def drive(article: Article, state: str, *, writer: Any) -> None:
     for step in order:
         for action in steps[step]:
             action()
+
+
+def all_yes() -> list[str]:
+    """ "Yes" to every question of the current policy's checklist."""
+    policy = EditorialPolicy.objects.current()
+    return ["yes"] * len(policy.review_checklist) if policy else []
+
+
+def at_once(action: Callable[[], Any], times: int = 2) -> list[Any]:
+    """Run `action` in `times` threads released together, each on its own connection;
+    returns each result, or the exception it raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(times)
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(action())
+        except Exception as error:  # returned to the test, which says what it expected
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
 
 
 def edit_body(article: Article, *, by: Any, body: str) -> Article:

@@ -181,7 +181,11 @@ def test_changes_requested_shows_the_reviewers_comment_and_resubmit(
     assert "Requested changes" in page
     assert ">Resubmit</button>" in page
     response = client.post(
-        edit_url(article), form_data(article, body=article.body + "\nMore.", action="resubmit")
+        edit_url(article),
+        {
+            **form_data(article, body=article.body + "\nMore.", action="resubmit"),
+            "answer-1": "done",
+        },
     )
     assert response.status_code == 302
     article.refresh_from_db()

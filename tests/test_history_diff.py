@@ -15,7 +15,70 @@ def test_word_diff_marks_changed_words_only():
 def test_word_diff_escapes_everything():
     html = word_diff("<b>a</b>", "<script>x</script>")
     assert "<script>" not in html and "<b>" not in html
-    assert html.startswith("&lt;<del>b</del><ins>script</ins>&gt;")
+    assert (
+        html == "&lt;<del>b&gt;a</del><ins>script&gt;x</ins>&lt;/<del>b</del><ins>script</ins>&gt;"
+    )
+
+
+def test_a_changed_comma_is_one_change():
+    assert word_diff("Walk, then rest.", "Walk; then rest.") == (
+        "Walk<del>,</del><ins>;</ins> then rest."
+    )
+
+
+def test_an_added_comma_is_one_insertion():
+    assert word_diff("Walk then rest.", "Walk, then rest.") == "Walk<ins>,</ins> then rest."
+
+
+def test_whitespace_changes_are_shown_and_kept():
+    assert word_diff("Walk  daily.", "Walk daily.") == "Walk<del>  </del><ins> </ins>daily."
+    assert word_diff("One.\nTwo.", "One.\n\nTwo.") == "One.<del>\n</del><ins>\n\n</ins>Two."
+
+
+def test_a_moved_paragraph_reads_as_removed_there_and_added_here():
+    old = "First point here.\n\nSecond point here.\n\nThird point."
+    new = "Second point here.\n\nFirst point here.\n\nThird point."
+    assert word_diff(old, new) == (
+        "<del>First point here.\n\n</del>Second point here.\n\n"
+        "<ins>First point here.\n\n</ins>Third point."
+    )
+
+
+def test_unicode_words_are_whole_tokens():
+    assert word_diff("Le café est naïve 日本語.", "Le café est naïf 日本語.") == (
+        "Le café est <del>naïve</del><ins>naïf</ins> 日本語."
+    )
+    assert word_diff("Dose 5 µg — daily", "Dose 10 µg — daily") == (
+        "Dose <del>5</del><ins>10</ins> µg — daily"
+    )
+
+
+def test_script_is_escaped_on_either_side():
+    added = word_diff("Safe text.", "Safe <script>alert(1)</script> text.")
+    removed = word_diff("Safe <script>alert(1)</script> text.", "Safe text.")
+    for html in (added, removed):
+        assert "<script>" not in html and "</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert word_diff("<img src=x onerror=alert(1)>", "<img src=y onerror=alert(1)>") == (
+        "&lt;img src=<del>x</del><ins>y</ins> onerror=alert(1)&gt;"
+    )
+
+
+def test_identical_and_empty_texts():
+    assert word_diff("Same text.", "Same text.") == "Same text."
+    assert word_diff("", "") == ""
+    assert word_diff("", "New.") == "<ins>New.</ins>"
+    assert word_diff("Old.", "") == "<del>Old.</del>"
+
+
+def test_scattered_changes_in_a_long_body_are_each_marked():
+    words = [f"word{n}" for n in range(3_000)]
+    changed = list(words)
+    for n in range(0, 3_000, 100):
+        changed[n] = f"CHANGED{n}"
+    html = word_diff(" ".join(words), " ".join(changed))
+    assert html.count("<ins>") == 30 and html.count("<del>") == 30
+    assert "<del>word1500</del><ins>CHANGED1500</ins>" in html
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, make_article):

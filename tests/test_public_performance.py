@@ -81,10 +81,14 @@ def test_list_search_feed_and_sitemap_do_not_grow_with_articles(
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get("/?q=question").status_code == 200
-    with django_assert_max_num_queries(1):
+    # The version (latest event, policies), then on a miss: the entries and their authors.
+    with django_assert_max_num_queries(4):
         assert client.get("/feed/").status_code == 200
-    with django_assert_max_num_queries(4):  # count and page for articles and for policies
+    # The version, then on a miss: each section's count and latest date.
+    with django_assert_max_num_queries(8):
         assert client.get("/sitemap.xml").status_code == 200
+    with django_assert_max_num_queries(5):  # the version, the count, the page, policies
+        assert client.get("/sitemap-articles.xml").status_code == 200
 
 
 def test_repeat_anonymous_visits_are_served_from_the_page_cache(

@@ -99,7 +99,7 @@ def test_approvals_of_an_earlier_round_do_not_carry_over_to_the_revised_text(
     edit_body(
         in_review, by=author, body=in_review.body + "\nDosing is individual [@pmid:27999003].\n"
     )
-    workflow.resubmit(article=in_review, by=author)
+    workflow.resubmit(article=in_review, by=author, answers={1: ("done", "")})
     workflow.start_review(article=in_review, by=second_reviewer)
 
     workflow.approve(article=in_review, by=second_reviewer, conflict_of_interest="none")

@@ -9,8 +9,8 @@ import pytest
 
 from tests.test_reference_migration import migrate
 
-BEFORE = [("articles", "0004_review_round_approved_rendering"), ("references", "0003_structured_authors_kinds_and_study_design")]  # fmt: skip
-AFTER = [("articles", "0006_publication_history_and_cited_references_backfill")]
+BEFORE = [("articles", "0007_publication_review_due_index"), ("references", "0003_structured_authors_kinds_and_study_design")]  # fmt: skip
+AFTER = [("articles", "0009_publication_history_and_cited_references_backfill")]
 DAY = datetime.datetime(2025, 3, 19, 12, 0, tzinfo=datetime.UTC)
 
 
@@ -55,4 +55,4 @@ def test_existing_publications_get_kind_history_and_cited_references():
         Reference = new.get_model("references", "Reference")
         assert Reference.objects.get(pk=registry.pk).status_changed_at == DAY
     finally:
-        migrate([("articles", "0006_publication_history_and_cited_references_backfill"), ("references", "0004_reference_status_changed_at")])  # fmt: skip
+        migrate([("articles", "0009_publication_history_and_cited_references_backfill"), ("references", "0004_reference_status_changed_at")])  # fmt: skip

@@ -31,16 +31,16 @@ def test_board_member_sees_every_section_with_counts(client, reviewer, make_arti
     assert response.status_code == 200
     page = response.text
     for heading in (
+        "Needs you",
         "Waiting for a reviewer",
-        "In review, mine",
-        "In review, all",
-        "Review due",
+        "In review by others",
+        "Re-review due",
         "Recently decided",
     ):
         assert heading in page
     assert 'Waiting for a reviewer <span class="count">1</span>' in page
-    assert 'In review, all <span class="count">1</span>' in page
-    assert 'In review, mine <span class="count">0</span>' in page
+    assert 'In review by others <span class="count">1</span>' in page
+    assert 'Needs you <span class="count">0</span>' in page
     assert "Waiting question?" in page and "Reviewing question?" in page
 
 
@@ -63,7 +63,7 @@ def test_mine_lists_reviews_the_member_started(client, reviewer, author, make_ar
     workflow.start_review(article=article, by=reviewer)
     client.force_login(reviewer)
     page = client.get(QUEUE).text
-    assert 'In review, mine <span class="count">1</span>' in page
+    assert 'Needs you <span class="count">1</span>' in page
     assert "0 of 1 approval" in page
 
 
@@ -76,7 +76,7 @@ def test_review_due_lists_published_articles_past_their_date(
     )
     client.force_login(reviewer)
     page = client.get(QUEUE).text
-    assert 'Review due <span class="count">1</span>' in page
+    assert 'Re-review due <span class="count">1</span>' in page
     assert "Overdue question?" in page
 
 

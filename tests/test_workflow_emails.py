@@ -48,7 +48,7 @@ def test_a_request_for_changes_emails_the_authors(
     assert article.get_edit_url() in mail.outbox[0].body
 
 
-def test_only_the_approval_that_meets_the_quorum_emails_the_authors(
+def test_each_approval_tells_the_authors_and_the_one_meeting_the_quorum_says_approved(
     policy: Any,
     make_article: Any,
     author: Any,
@@ -61,10 +61,15 @@ def test_only_the_approval_that_meets_the_quorum_emails_the_authors(
     article = workflow.start_review(article=make_article("submitted"), by=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
-    assert mail.outbox == []
+    assert [m.subject for m in mail.outbox] == [
+        f"[Clinical Answers] Approved by Rosa Lind (1 of 2): {article.title}"
+    ]
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(article=article, by=second_reviewer, conflict_of_interest="none")
-    assert {author.email} in recipients()
+    assert [m.subject for m in mail.outbox if m.to == [author.email]] == [
+        f"[Clinical Answers] Approved: {article.title}"
+    ]
 
 
 def test_publishing_emails_the_authors_and_the_approvers(

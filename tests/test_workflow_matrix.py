@@ -31,6 +31,7 @@ GRAPH: dict[str, tuple[set[str], str, set[str]]] = {
 ARGUMENTS: dict[str, dict[str, Any]] = {
     "approve": {"conflict_of_interest": "none"},
     "request_changes": {"comment": "Please cite the newer guideline."},
+    "resubmit": {"answers": {1: ("done", "")}},  # the one point of drive()'s request
     "archive": {"reason": "Superseded."},
 }
 

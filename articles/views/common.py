@@ -17,7 +17,8 @@ from editorial.models import EditorialPolicy
 
 def article_for(user: Any, pk: int, queryset: QuerySet[Article] | None = None) -> Article:
     """The article, or 404 for anyone who may not see its working copy."""
-    found = (queryset or Article.objects.all()).filter(pk=pk).first()
+    # Never `queryset or ...`: truth-testing a queryset fetches every row of it.
+    found = (Article.objects.all() if queryset is None else queryset).filter(pk=pk).first()
     if found is None or not rules.may_view(found, user):
         raise Http404("No such article.")
     return found

@@ -8,50 +8,83 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from articles import rendering, rules, workflow
+from articles import rendering, rules, selectors, workflow
 from articles.exceptions import EditConflict, WorkflowError
 from articles.forms import ArticleForm, CommentForm
-from articles.models import Article, Comment, Review, ReviewRound, State
-from articles.views import common
+from articles.models import Article, Audience, Comment, Review, ReviewRound, State
+from articles.views import common, points
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out
+from articles.views.listing import SectionSpec, build_sections, read_listing
 from editorial import roles
 from references.forms import ReferenceLookupForm
 
 AUTHOR_ACTIONS = ("submit", "withdraw", "resubmit", "revise")
 SECTIONS = (
-    ("Needs you", (State.DRAFT, State.CHANGES_REQUESTED)),
-    ("With the board", (State.SUBMITTED, State.UNDER_REVIEW)),
-    ("With the editors", (State.APPROVED,)),
-    ("Published", (State.PUBLISHED,)),
-    ("Archived", (State.ARCHIVED,)),
+    ("needs_you", "Needs you", (State.DRAFT, State.CHANGES_REQUESTED), "Nothing needs you now."),
+    (
+        "with_board",
+        "With the board",
+        (State.SUBMITTED, State.UNDER_REVIEW),
+        "Nothing is in review.",
+    ),
+    ("with_editors", "With the editors", (State.APPROVED,), "Nothing is waiting to be published."),
+    ("published", "Published", (State.PUBLISHED,), "Nothing of yours is live yet."),
+    ("archived", "Archived", (State.ARCHIVED,), "Nothing is archived."),
 )
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
+    """The author's articles: what needs them first, every section bounded or paged."""
     common.require_writer(request.user)
+    listing = read_listing(
+        request, {"q": (), "audience": tuple(Audience.values)}, tuple(s[0] for s in SECTIONS)
+    )
+    mine = selectors.matching(Article.objects.written_by(request.user), listing.filters)
+    specs = [
+        SectionSpec(key, title, Q(state__in=states), empty)
+        for key, title, states, empty in SECTIONS
+    ]
+    rows = (
+        mine.select_related("current_publication")
+        .only(
+            "pk",
+            "title",
+            "slug",
+            "state",
+            "revision",
+            "audience",
+            "publish_at",
+            "updated_at",
+            "current_publication__id",
+        )
+        .order_by("-updated_at", "-pk")
+    )
+    rows_for = {spec.key: rows.filter(spec.condition) for spec in specs}
+    rows_for["with_board"] = rows_for["with_board"].annotate(
+        open_approvals=selectors.open_approvals()
+    )
+    sections = build_sections(listing, mine, specs, rows_for)
     policy = common.current_policy()
     required = policy.required_approvals if policy else 1
-    articles = list(
-        common.with_round_progress(Article.objects.written_by(request.user))
-        .select_related("current_publication")
-        .order_by("-updated_at")
-    )
-    for article in articles:
-        article.waiting_on = common.waiting_on(article, required)
-    sections = [
-        {"title": title, "articles": [a for a in articles if a.state in states]}
-        for title, states in SECTIONS
-    ]
+    for section in sections:
+        for article in section.rows:
+            article.waiting_on = common.waiting_on(article, required)
     return render(
         request,
         "articles/desk.html",
-        {"sections": [s for s in sections if s["articles"]], "count": len(articles)},
+        {
+            "listing": listing,
+            "sections": sections,
+            "count": sum(s.count for s in sections),
+            "audiences": Audience.choices,
+        },
     )
 
 
@@ -152,6 +185,15 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
         return _editor(request, article, kept, conflict=conflict, status=409)
     except WorkflowError as refused:
         return _editor(request, article, form, error=refused, status=400)
+    answers = points.answers_from(request.POST)
+    if answers and article.state == State.CHANGES_REQUESTED:
+        try:
+            changed = (
+                bool(workflow.answer_points(article=article, by=request.user, answers=answers))
+                or changed
+            )
+        except WorkflowError as refused:
+            return _editor(request, article, form, error=refused, status=400)
     if action in ("submit", "resubmit"):
         try:
             workflow.perform(action, article=article, by=request.user)
@@ -215,6 +257,9 @@ def _editor(
         "comment_form": CommentForm(auto_id="comment-%s"),
         "lookup_form": ReferenceLookupForm(prefix="lookup", label_suffix=""),
         "may_review_page": rules.may_view(article, user) and _sees_review_page(user),
+        "answer_points": points.points_for_editor(
+            article, request.POST if request.method == "POST" else None
+        ),
     }
     return render(request, "articles/editor.html", context, status=status)
 

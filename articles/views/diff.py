@@ -1,16 +1,38 @@
-"""Word-level differences between two texts, as escaped HTML with <ins> and <del>."""
+"""Word-level differences between two texts, as escaped HTML with <ins> and <del>.
+
+The texts are cut into tokens (words, runs of whitespace, single punctuation marks), each
+distinct token becomes one character, and Google's diff-match-patch (its C++ port, through
+fast-diff-match-patch) runs Myers' O(ND) diff on those characters: a 10,000-word body with
+500 scattered changes takes milliseconds, where difflib's SequenceMatcher over the same
+tokens took tens of seconds (its matching is quadratic on frequent tokens such as spaces).
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from fast_diff_match_patch import diff as dmp_diff
 
 # Words, runs of whitespace, and single punctuation marks: a changed comma shows as one.
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A paragraph with the blank lines after it.
+_PARAGRAPH = re.compile(r"(?:(?!\n[ \t]*\n).)+(?:\n[ \t]*\n\s*|\n?$)|\n+", re.DOTALL)
+# Tokens become characters from the supplementary planes, never surrogates.
+_FIRST_CODE_POINT = 0x10000
+# A pathological pair of texts gets a valid, if longer, diff after this many seconds.
+TIME_LIMIT_SECONDS = 2.0
+# Semantic cleanup folds a short run that happens to match inside a larger change (the
+# "Para " of two swapped paragraphs) into that change, so a moved paragraph reads as
+# removed here and added there.
+CLEANUP = "Semantic"
+# Both sides of a cached diff are immutable revisions, so an entry is never stale; the
+# timeout only bounds the memory it holds.
+CACHE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -24,18 +46,69 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
+def _encode(sequence: list[str], codes: dict[str, str]) -> str:
+    """One character per distinct item, shared by both sides through `codes`."""
+    for item in dict.fromkeys(sequence):  # distinct items, in order: a few thousand at most
+        if item not in codes:
+            codes[item] = chr(_FIRST_CODE_POINT + len(codes))
+    return "".join(map(codes.__getitem__, sequence))
+
+
+def _runs(a: list[str], b: list[str], cleanup: str) -> list[tuple[bool, list[str], list[str]]]:
+    """(same, old items, new items) runs: Myers' diff over two sequences of strings."""
+    codes: dict[str, str] = {}
+    ops = dmp_diff(
+        _encode(a, codes),
+        _encode(b, codes),
+        timelimit=TIME_LIMIT_SECONDS,
+        cleanup=cleanup,
+        counts_only=True,
+    )
+    runs: list[tuple[bool, list[str], list[str]]] = []
+    i = j = 0
+    removed: list[str] = []
+    added: list[str] = []
+    for op, length in ops:
+        if op == "=":
+            if removed or added:
+                runs.append((False, removed, added))
+                removed, added = [], []
+            runs.append((True, a[i : i + length], b[j : j + length]))
+            i += length
+            j += length
+        elif op == "-":
+            removed = removed + a[i : i + length]
+            i += length
+        else:
+            added = added + b[j : j + length]
+            j += length
+    if removed or added:
+        runs.append((False, removed, added))
+    return runs
+
+
+def _changes(old: str, new: str) -> list[tuple[bool, str, str]]:
+    """Paragraphs first, so a moved paragraph reads as removed there and added here; then
+    words inside each run of changed paragraphs."""
+    chunks: list[tuple[bool, str, str]] = []
+    for same, removed, added in _runs(_PARAGRAPH.findall(old), _PARAGRAPH.findall(new), "No"):
+        if same or not removed or not added:
+            chunks.append((same, "".join(removed), "".join(added)))
+            continue
+        for same_words, old_words, new_words in _runs(
+            tokens("".join(removed)), tokens("".join(added)), CLEANUP
+        ):
+            chunks.append((same_words, "".join(old_words), "".join(new_words)))
+    return chunks
+
+
 def word_diff(old: str, new: str) -> SafeString:
     """Every token escaped; removed runs in <del>, added runs in <ins>.
 
     A space between two changed words joins them into one change, so "every day" →
     "most days" reads as one replacement rather than two.
     """
-    a, b = tokens(old), tokens(new)
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    chunks = [
-        (op == "equal", "".join(a[a1:a2]), "".join(b[b1:b2]))
-        for op, a1, a2, b1, b2 in matcher.get_opcodes()
-    ]
+    chunks = _changes(old or "", new or "")
     merged: list[list] = []
     for index, (same, removed, added) in enumerate(chunks):
         between_changes = (
@@ -73,4 +146,23 @@ def content_diff(old: dict[str, str], new: dict[str, str]) -> list[FieldDiff]:
             changed=(old.get(name, "") or "") != (new.get(name, "") or ""),
         )
         for name, label in (("title", "Title"), ("summary", "Summary"), ("body", "Body"))
+    ]
+
+
+def cached_content_diff(
+    key: str, sides: Callable[[], tuple[dict[str, str], dict[str, str]]]
+) -> list[FieldDiff]:
+    """content_diff of the two texts `sides()` loads, computed once per `key`.
+
+    The key must name two immutable versions (revisions, history records); the texts are
+    only loaded when the diff is not in the cache yet.
+    """
+    cache_key = f"content-diff:v1:{key}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = [(d.label, str(d.html), d.changed) for d in content_diff(*sides())]
+        cache.set(cache_key, found, CACHE_SECONDS)
+    return [
+        FieldDiff(label=label, html=mark_safe(html), changed=changed)  # noqa: S308 - escaped above
+        for label, html, changed in found
     ]

@@ -6,45 +6,72 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from articles import workflow
+from articles import selectors, workflow
 from articles.forms import ArchiveForm, PublishForm
-from articles.models import Article, State
+from articles.models import Article, Audience, State
 from articles.views.kept import keep_text_when_signed_out
+from articles.views.listing import SectionSpec, build_sections, read_listing
 from articles.views.review import ARCHIVE_IDS, PUBLISH_IDS, decide
 from editorial import roles
 
-RECENTLY_PUBLISHED = 15
+PUBLISHING_SECTIONS = ("ready", "scheduled", "published")
 
 
 @login_required
 def publishing(request: HttpRequest) -> HttpResponse:
+    """Approved articles first (to publish now or schedule), then scheduled, then live."""
     if not roles.is_editor(request.user):
         raise PermissionDenied("Publishing is for editors.")
-    approved = list(
-        Article.objects.filter(state=State.APPROVED)
-        .select_related("publish_scheduled_by", "current_publication")
-        .prefetch_related("authors")
-        .order_by("publish_at", "updated_at")
+    listing = read_listing(
+        request, {"q": (), "audience": tuple(Audience.values)}, PUBLISHING_SECTIONS
     )
-    published = list(
-        Article.objects.live()
+    ready = Q(state=State.APPROVED, publish_at__isnull=True)
+    scheduled = Q(state=State.APPROVED, publish_at__isnull=False)
+    live = Q(current_publication__isnull=False) & ~Q(state=State.ARCHIVED)
+    specs = [
+        SectionSpec(
+            "ready", "Approved, ready to publish", ready, "Nothing is waiting to be published."
+        ),
+        SectionSpec("scheduled", "Scheduled", scheduled, "Nothing is scheduled."),
+        SectionSpec("published", "Live", live, "Nothing is live yet."),
+    ]
+    base = selectors.matching(Article.objects.all(), listing.filters)
+    columns = ("pk", "title", "slug", "state", "revision", "audience", "publish_at", "updated_at")
+    approved = base.only(*columns, "current_publication__id").select_related("current_publication")
+    rows_for = {
+        "ready": approved.filter(ready)
+        .annotate(approved_at=selectors.latest_round_field("closed_at"))
+        .order_by("updated_at", "pk"),
+        "scheduled": approved.filter(scheduled)
+        .select_related("publish_scheduled_by")
+        .only(
+            *columns,
+            "publish_scheduled_by__first_name",
+            "publish_scheduled_by__last_name",
+            "publish_scheduled_by__username",
+        )
+        .order_by("publish_at", "pk"),
+        "published": base.filter(live)
         .select_related("current_publication")
-        .order_by("-current_publication__published_at")[:RECENTLY_PUBLISHED]
-    )
+        .only(
+            *columns,
+            "current_publication__published_at",
+            "current_publication__next_review_due",
+        )
+        .order_by("-current_publication__published_at", "-pk"),
+    }
+    sections = build_sections(listing, base.filter(ready | scheduled | live), specs, rows_for)
+    prefetch_related_objects(sections[0].rows, "authors")
     return render(
         request,
         "articles/publishing.html",
-        {
-            "ready": [a for a in approved if not a.publish_at],
-            "scheduled": [a for a in approved if a.publish_at],
-            "published": published,
-            "form": PublishForm(),
-        },
+        {"listing": listing, "sections": sections, "audiences": Audience.choices},
     )
 
 

@@ -34,7 +34,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles import evidence
 from articles.forms import ReaderReportForm
-from articles.models import Article, Publication, PublicationKind, State, WorkflowEvent
+from articles.models import (
+    Article,
+    ConflictCategory,
+    Publication,
+    PublicationKind,
+    Review,
+    State,
+    WorkflowEvent,
+)
 
 PAGE_SIZE = 20
 QUERY_MAX_LENGTH = 200
@@ -289,16 +297,32 @@ def _snapshot(publication_id: int) -> tuple[Publication, list[Any]]:
     first_published = Publication.objects.filter(
         article_id=OuterRef("publication__article_id"), number=1
     ).values("published_at")[:1]
+    # What each approver declared with their approval, read in the same query.
+    declared = Review.objects.filter(
+        round_id=OuterRef("publication__review_round_id"),
+        reviewer_id=OuterRef("user_id"),
+        decision=Review.Decision.APPROVE,
+    )
     links = list(
         Publication.approvers.through.objects.filter(publication_id=publication_id)
         .select_related("publication__policy", "user__board_profile")
-        .annotate(first_published_at=Subquery(first_published))
+        .annotate(
+            first_published_at=Subquery(first_published),
+            declared_category=Subquery(declared.values("conflict_category")[:1]),
+            declared_interest=Subquery(declared.values("conflict_of_interest")[:1]),
+        )
         .order_by("user__last_name", "user__first_name", "user_id")
     )
     if not links:
         return Publication.objects.select_related("policy").get(pk=publication_id), []
     publication = links[0].publication
     publication.first_published_at = links[0].first_published_at
+    for link in links:
+        declares = link.declared_category not in (None, "", ConflictCategory.NONE)
+        link.user.declared_interest = link.declared_interest if declares else ""
+        link.user.declared_kind = (
+            ConflictCategory(link.declared_category).label.lower() if declares else ""
+        )
     return publication, [link.user for link in links]
 
 

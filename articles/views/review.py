@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,85 +17,12 @@ from django.views.decorators.http import require_POST
 from articles import checks, rendering, rules, workflow
 from articles.exceptions import WorkflowError
 from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, RequestChangesForm
-from articles.models import Article, Comment, Review, ReviewRound, State, WorkflowEvent
-from articles.views import common
-from articles.views.diff import content_diff
+from articles.models import Article, Comment, Review, ReviewRound, State
+from articles.views import assignments, common
+from articles.views.diff import FieldDiff, cached_content_diff
 from articles.views.kept import keep_text_when_signed_out, render_kept
 from articles.views.labels import ACTION_LABELS
-from editorial import roles
 from references.models import Citation
-
-RECENTLY_DECIDED_DAYS = 30
-RECENTLY_DECIDED_LIMIT = 20
-
-
-def _require_board_or_editor(user: Any) -> None:
-    if not (roles.is_board_member(user) or roles.is_editor(user)):
-        raise PermissionDenied("The review queue is for the Medical Advisory Board and editors.")
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_board_or_editor(user)
-    policy = common.current_policy()
-    required = policy.required_approvals if policy else 1
-    open_round = ReviewRound.objects.filter(
-        article=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
-    )
-    base = (
-        common.with_round_progress(Article.objects.all())
-        .annotate(
-            waiting_since=Max("rounds__opened_at", filter=Q(rounds__outcome="open")),
-            in_review_since=Max("rounds__started_at", filter=Q(rounds__outcome="open")),
-            i_wrote=Exists(
-                Article.authors.through.objects.filter(article=OuterRef("pk"), user=user)
-            )
-            | Exists(
-                WorkflowEvent.objects.filter(article=OuterRef("pk"), actor=user, transition="edit")
-            ),
-            mine=Exists(open_round.filter(started_by=user))
-            | Exists(
-                Review.objects.filter(
-                    round__article=OuterRef("pk"), round__outcome="open", reviewer=user
-                )
-            ),
-        )
-        .prefetch_related("authors")
-    )
-    waiting = list(base.awaiting_reviewer().order_by("waiting_since", "pk"))
-    in_review = list(base.in_review().order_by("in_review_since", "pk"))
-    today = timezone.localdate()
-    due = list(
-        base.review_due(today)
-        .select_related("current_publication")
-        .order_by("current_publication__next_review_due", "pk")
-    )
-    since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    decided = list(
-        ReviewRound.objects.filter(
-            outcome__in=[ReviewRound.Outcome.APPROVED, ReviewRound.Outcome.CHANGES_REQUESTED],
-            closed_at__gte=since,
-        )
-        .select_related("article")
-        .order_by("-closed_at")[:RECENTLY_DECIDED_LIMIT]
-    )
-    mine = [a for a in in_review if a.mine]
-    return render(
-        request,
-        "articles/queue.html",
-        {
-            "waiting": waiting,
-            "mine": mine,
-            "in_review": in_review,
-            "due": due,
-            "decided": decided,
-            "required": required,
-            "today": today,
-            "decided_days": RECENTLY_DECIDED_DAYS,
-        },
-    )
-
 
 # Several forms share a page: each gets its own element ids.
 APPROVE_IDS, CHANGES_IDS = "approve-%s", "changes-%s"
@@ -118,7 +42,7 @@ def review_page(
     actions = set(workflow.available_transitions(article, user))
     rounds = list(
         ReviewRound.objects.filter(article=article)
-        .select_related("started_by")
+        .select_related("started_by", "policy")
         .prefetch_related("reviews__reviewer")
     )
     current = rounds[0] if rounds else None
@@ -128,12 +52,9 @@ def review_page(
         for r in reviews
         if r.decision == Review.Decision.APPROVE and r.revision == current.revision
     ]
-    policy = common.current_policy()
-    required = policy.required_approvals if policy else 1
     already_approved = any(r.reviewer_id == user.pk for r in approvals)
     warnings = checks.approval_warnings(article) if "approve" in actions else []
-    compare_label, compare_to = _comparison(article, rounds)
-    working = {"title": article.title, "summary": article.summary, "body": article.body}
+    compare_label, diff = _comparison(article, rounds)
     context: dict[str, Any] = {
         "article": article,
         "rendered": rendering.render_article(article),
@@ -143,10 +64,10 @@ def review_page(
         "earlier_rounds": rounds[1:],
         "reviews": reviews,
         "approvals": approvals,
-        "required": required,
+        "required": _required_approvals(current),
         "already_approved": already_approved,
         "compare_label": compare_label,
-        "diff": content_diff(compare_to, working) if compare_to is not None else None,
+        "diff": diff,
         "citations": _with_age(
             Citation.objects.filter(article=article).select_related("reference").order_by("number")
         ),
@@ -159,6 +80,7 @@ def review_page(
         "archive_form": forms.get("archive_form") or ArchiveForm(auto_id=ARCHIVE_IDS),
         "refused": refused,
         "may_edit": rules.may_edit(article, user),
+        **assignments.review_page_context(request, article, current, forms),
     }
     return render(request, "articles/review.html", context, status=status)
 
@@ -172,23 +94,51 @@ def _with_age(citations: Any) -> list[Citation]:
     return found
 
 
-def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, dict[str, str] | None]:
-    """What the working copy is compared with: the live publication, else the last round."""
+def _required_approvals(current: ReviewRound | None) -> int:
+    """The quorum that applies: the one a decided round met, else today's policy's."""
+    if current is not None and not current.is_open and current.policy is not None:
+        return current.policy.required_approvals
+    policy = common.current_policy()
+    return policy.required_approvals if policy else 1
+
+
+def _identity(article: Article) -> str:
+    """The article's id and creation time: unique even where a database reuses ids."""
+    return f"{article.pk}.{article.created_at.timestamp():.6f}"
+
+
+def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[FieldDiff] | None]:
+    """The working copy against the live publication, else against the last round's revision.
+
+    Both sides are immutable (a revision's text never changes once saved), so the diff is
+    computed once per pair and kept in the cache; the older text is only loaded on a miss.
+    """
+    working = {"title": article.title, "summary": article.summary, "body": article.body}
     publication = article.current_publication
     if publication is not None:
-        record = common.historical_at(article, publication.revision)
         when = timezone.localtime(publication.published_at).strftime("%B %-d, %Y")
         label = f"the live publication (revision {publication.revision}, published {when})"
-        if record is not None:
-            return label, common.content_of(record)
-        return label, {"title": publication.title, "summary": publication.summary, "body": ""}
+
+        def live() -> tuple[dict[str, str], dict[str, str]]:
+            record = common.historical_at(article, publication.revision)
+            if record is not None:
+                return common.content_of(record), working
+            snapshot = {"title": publication.title, "summary": publication.summary, "body": ""}
+            return snapshot, working
+
+        key = f"review:{_identity(article)}:publication-{publication.pk}:{article.revision}"
+        return label, cached_content_diff(key, live)
     earlier = next((r for r in rounds if r.revision != article.revision), None)
     if earlier is None:
         return "", None
-    record = common.historical_at(article, earlier.revision)
+
+    def reviewed() -> tuple[dict[str, str], dict[str, str]]:
+        return common.content_of(common.historical_at(article, earlier.revision)), working
+
+    key = f"review:{_identity(article)}:revision-{earlier.revision}:{article.revision}"
     return (
         f"the revision reviewed in round {earlier.number} (revision {earlier.revision})",
-        common.content_of(record),
+        cached_content_diff(key, reviewed),
     )
 
 
@@ -271,6 +221,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             article=article,
             by=request.user,
             conflict_of_interest=data["conflict_of_interest"],
+            conflict_category=data["conflict_category"],
+            checklist=data["checklist"],
             comment=data["comment"],
             acknowledged_warnings=data.get("acknowledged_warnings", []),
         )
@@ -294,7 +246,13 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     def act(article: Article, data: dict[str, Any]) -> str:
-        workflow.request_changes(article=article, by=request.user, comment=data["comment"])
+        workflow.request_changes(
+            article=article,
+            by=request.user,
+            comment=data["comment"],
+            points=data["points"],
+            checklist=data["checklist"],
+        )
         return "Changes requested. The authors have been told."
 
     return decide(

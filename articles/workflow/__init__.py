@@ -17,11 +17,21 @@ Where each action lives:
 - review.py      start_review, approve, request_changes, start_rereview
 - publishing.py  publish (now or scheduled), publish_due, revise, archive
 - dispatch.py    perform (by name, for the admin) and available_transitions
+- assignments.py assign_reviewers, accept_assignment, decline_assignment,
+                 withdraw_assignment, reassign (named reviewers, due dates)
+- points.py      answer_points (the author's answers to a request's numbered points)
 - readers.py     submit_report, triage_report, start_rereview_from_report, evidence_found
 """
 
 from __future__ import annotations
 
+from articles.workflow.assignments import (
+    accept_assignment,
+    assign_reviewers,
+    decline_assignment,
+    reassign,
+    withdraw_assignment,
+)
 from articles.workflow.content import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -34,6 +44,7 @@ from articles.workflow.content import (
     validate_content,
 )
 from articles.workflow.dispatch import TRANSITIONS, available_transitions, perform
+from articles.workflow.points import answer_points
 from articles.workflow.publishing import archive, publish, publish_due, revise, when_to_publish
 from articles.workflow.readers import (
     TooManyReports,
@@ -46,6 +57,12 @@ from articles.workflow.review import approve, request_changes, start_rereview, s
 from articles.workflow.submission import resubmit, submit, withdraw
 
 __all__ = [
+    "accept_assignment",
+    "answer_points",
+    "assign_reviewers",
+    "decline_assignment",
+    "reassign",
+    "withdraw_assignment",
     "BODY_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
     "TRANSITIONS",

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from articles import rules
+from articles import notifications, rules
 from articles.exceptions import EditConflict, WorkflowError
 from articles.models import EDITABLE_STATES, Article, Comment, ReviewRound, State
 from articles.workflow.frame import acting, clean_text, log_event, record
@@ -233,4 +233,21 @@ def add_comment(*, article: Article, by: Any, body: str) -> Comment:
             body=body,
         )
         log_event(article, "comment", by=by, comment=body)
+        latest = comment.round or article.rounds.order_by("-number").first()
+        notifications.comment(comment, participants(article, latest))
     return comment
+
+
+def participants(article: Article, review_round: ReviewRound | None) -> list[Any]:
+    """Who takes part in the round's discussion: the authors, its reviewers (assigned or
+    deciding) and whoever commented in it."""
+    people = list(article.authors.all())
+    if review_round is not None:
+        people += [
+            a.reviewer
+            for a in review_round.assignments.select_related("reviewer")
+            if a.status != a.Status.WITHDRAWN
+        ]
+        people += [r.reviewer for r in review_round.reviews.select_related("reviewer")]
+        people += [c.author for c in review_round.comments.select_related("author")]
+    return list({p.pk: p for p in people}.values())

@@ -259,6 +259,16 @@ def _write_publication(
     return publication
 
 
+def _approvers_to_tell(article: Article) -> list[Any]:
+    """Who approved what readers saw (or, never published, the last approved round)."""
+    if article.current_publication is not None:
+        return list(article.current_publication.approvers.all())
+    review_round = (
+        article.rounds.filter(outcome=ReviewRound.Outcome.APPROVED).order_by("-number").first()
+    )
+    return approvers_of(review_round) if review_round else []
+
+
 def revise(*, article: Article, by: Any, comment: str = "") -> Article:
     """published → draft: a new cycle; the live publication stays up meanwhile."""
     with acting(article, "revise", by=by, may=rules.may_edit) as locked:
@@ -276,4 +286,5 @@ def archive(*, article: Article, by: Any, reason: str) -> Article:
         locked.archived_reason = reason
         locked.publish_at, locked.publish_scheduled_by = None, None
         record(locked, "archive", by=by, comment=reason)
+        notifications.archived(locked, _approvers_to_tell(locked))
     return locked

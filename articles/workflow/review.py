@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from articles import checks, notifications, rules
 from articles.exceptions import WorkflowError
-from articles.models import Article, Review, ReviewRound
+from articles.models import Article, ChecklistAnswer, Review, ReviewAssignment, ReviewRound
 from articles.rendering import render_article
+from articles.workflow.assignments import declaration, take_up
 from articles.workflow.frame import (
     acting,
     clean_text,
@@ -20,15 +21,57 @@ from articles.workflow.frame import (
     record,
     require_conditions,
 )
+from articles.workflow.points import clean_points, write_points
 from articles.workflow.rounds import close_round, mark_started, new_round, open_round
+from editorial.models import EditorialPolicy
+
+# The checklist as given: answers in the order of the policy's questions, or by position.
+ChecklistInput = Sequence[str] | Mapping[int, str] | None
+ACCEPTABLE_FOR_APPROVAL = (ChecklistAnswer.YES, ChecklistAnswer.NOT_APPLICABLE)
 
 
 def start_review(*, article: Article, by: Any, comment: str = "") -> Article:
-    """submitted → under_review: a board member picks the submission up."""
+    """submitted → under_review: a board member picks the submission up, which makes it
+    theirs (their invitation is accepted, or an assignment is made for them)."""
     with acting(article, "start_review", by=by, may=rules.may_review) as locked:
-        mark_started(open_round(locked), by=by)
+        review_round = open_round(locked)
+        mark_started(review_round, by=by)
+        if review_round is not None:
+            take_up(review_round, by, status=ReviewAssignment.Status.ACCEPTED)
         record(locked, "start_review", by=by, comment=comment)
     return locked
+
+
+def checklist_answers(
+    policy: EditorialPolicy, given: ChecklistInput, *, approving: bool
+) -> list[dict[str, str]]:
+    """The policy's questions with the reviewer's answers, kept with the review.
+
+    Approving needs every question answered "yes" or "not applicable"; a request for
+    changes records whatever was answered.
+    """
+    questions = list(policy.review_checklist or [])
+    if isinstance(given, Mapping):
+        answers = [given.get(i) or given.get(str(i)) or "" for i in range(len(questions))]  # type: ignore[call-overload]
+    else:
+        answers = [*(given or []), *[""] * len(questions)][: len(questions)]
+    answers = [(a or "").strip() for a in answers]
+    for answer in answers:
+        if answer and answer not in ChecklistAnswer.values:
+            raise WorkflowError(f"“{answer}” is not an answer: use yes, no or not applicable.")
+    if approving:
+        problems = [
+            f"Not answered: {q}" if not a else f"Answered “no”: {q}"
+            for q, a in zip(questions, answers, strict=True)
+            if a not in ACCEPTABLE_FOR_APPROVAL
+        ]
+        if problems:
+            raise WorkflowError(
+                "Answer every checklist question “yes” or “not applicable” before approving "
+                "(request changes for anything answered “no”).",
+                problems=problems,
+            )
+    return [{"question": q, "answer": a} for q, a in zip(questions, answers, strict=True)]
 
 
 def start_rereview(*, article: Article, by: Any, comment: str = "") -> Article:
@@ -51,6 +94,8 @@ def approve(
     article: Article,
     by: Any,
     conflict_of_interest: str,
+    conflict_category: str = "",
+    checklist: ChecklistInput = None,
     comment: str = "",
     acknowledged_warnings: Iterable[str] = (),
 ) -> Article:
@@ -58,15 +103,18 @@ def approve(
 
     The article becomes `approved` once the current policy's `required_approvals` distinct
     board members have approved the round's revision. An approval needs a conflict-of-
-    interest declaration ("none" or the interest) and every evidence warning acknowledged.
+    interest declaration ("none", or a category and a statement), every question of the
+    policy's checklist answered "yes" or "not applicable", and every evidence warning
+    acknowledged.
     """
     conflict_of_interest = clean_text(conflict_of_interest, name="A conflict-of-interest")
     comment = clean_text(comment, name="A comment")
     with acting(article, "approve", by=by, may=rules.may_review) as locked:
-        if not conflict_of_interest:
+        if not conflict_of_interest and not conflict_category:
             raise WorkflowError(
                 "Declare any conflict of interest before approving: write “none” or state the interest."
             )
+        category, statement = declaration(conflict_category, conflict_of_interest)
         review_round = _round_under_review(locked)
         if review_round.reviews.filter(reviewer=by, decision=Review.Decision.APPROVE).exists():
             raise WorkflowError(
@@ -83,19 +131,24 @@ def approve(
                 "Acknowledge each evidence warning before approving.", problems=missing
             )
         policy = current_policy()
+        answers = checklist_answers(policy, checklist, approving=True)
         try:
             with transaction.atomic():
-                Review.objects.create(
+                review = Review.objects.create(
                     round=review_round,
                     reviewer=by,
                     decision=Review.Decision.APPROVE,
                     revision=review_round.revision,
-                    conflict_of_interest=conflict_of_interest,
+                    conflict_of_interest=statement,
+                    conflict_category=category,
                     comment=comment,
                     acknowledged_warnings=sorted(acknowledged),
+                    policy=policy,
+                    checklist_answers=answers,
                 )
         except IntegrityError:
             raise WorkflowError("You have already approved this revision.") from None
+        take_up(review_round, by, status=ReviewAssignment.Status.COMPLETED)
         approvals = review_round.reviews.filter(decision=Review.Decision.APPROVE).count()
         quorum_met = approvals >= policy.required_approvals
         progress = f"{approvals} of {policy.required_approvals} approvals"
@@ -118,24 +171,50 @@ def approve(
         )
         if quorum_met:
             notifications.approved(locked)
+            approvers = [
+                r.reviewer
+                for r in review_round.reviews.filter(
+                    decision=Review.Decision.APPROVE
+                ).select_related("reviewer")
+            ]
+            notifications.ready_to_publish(locked, approvers)
+        else:
+            notifications.approval(locked, review, approvals, policy.required_approvals)
     return locked
 
 
-def request_changes(*, article: Article, by: Any, comment: str) -> Article:
-    """under_review → changes_requested: any one reviewer's request sends it back."""
+def request_changes(
+    *,
+    article: Article,
+    by: Any,
+    comment: str = "",
+    points: Sequence[str] = (),
+    checklist: ChecklistInput = None,
+) -> Article:
+    """under_review → changes_requested: any one reviewer's request sends it back.
+
+    The request is numbered points (a request given only a comment makes it point 1); the
+    authors answer each before they can resubmit. Checklist answers given are kept too.
+    """
     comment = clean_text(comment, name="A comment")
     with acting(article, "request_changes", by=by, may=rules.may_review) as locked:
-        if not comment:
-            raise WorkflowError("Say what needs to change: a request for changes needs a comment.")
+        cleaned = clean_points(points, comment)
         review_round = _round_under_review(locked)
+        policy = EditorialPolicy.objects.current()  # approving needs one; asking for changes not
         review = Review.objects.create(
             round=review_round,
             reviewer=by,
             decision=Review.Decision.REQUEST_CHANGES,
             revision=review_round.revision,
-            comment=comment,
+            comment=comment or "\n".join(f"{n}. {p}" for n, p in enumerate(cleaned, 1)),
+            policy=policy,
+            checklist_answers=(
+                checklist_answers(policy, checklist, approving=False) if policy else []
+            ),
         )
+        write_points(review, cleaned)
+        take_up(review_round, by, status=ReviewAssignment.Status.COMPLETED)
         close_round(locked, ReviewRound.Outcome.CHANGES_REQUESTED)
-        record(locked, "request_changes", by=by, comment=comment)
+        record(locked, "request_changes", by=by, comment=review.comment)
         notifications.changes_requested(locked, review)
     return locked

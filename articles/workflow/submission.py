@@ -6,7 +6,9 @@ from typing import Any
 
 from articles import checks, notifications, rules
 from articles.models import Article, ReviewRound
+from articles.workflow.assignments import carry_over
 from articles.workflow.frame import acting, record, require_conditions
+from articles.workflow.points import Answers, record_answers, unanswered
 from articles.workflow.rounds import close_round, new_round
 from references.citations import sync_citations
 
@@ -16,19 +18,37 @@ def submit(*, article: Article, by: Any, comment: str = "") -> Article:
     return _hand_over(article, by=by, comment=comment, name="submit")
 
 
-def resubmit(*, article: Article, by: Any, comment: str = "") -> Article:
-    """changes_requested → submitted: a new round on the revised text."""
-    return _hand_over(article, by=by, comment=comment, name="resubmit")
+def resubmit(
+    *, article: Article, by: Any, comment: str = "", answers: Answers | None = None
+) -> Article:
+    """changes_requested → submitted: a new round on the revised text.
+
+    Every point of the request for changes needs the author's answer ("done", or "not
+    done" and why), given here or saved earlier with `answer_points`. The previous round's
+    reviewers are assigned to the new round and told.
+    """
+    return _hand_over(article, by=by, comment=comment, name="resubmit", answers=answers)
 
 
-def _hand_over(article: Article, *, by: Any, comment: str, name: str) -> Article:
+def _hand_over(
+    article: Article, *, by: Any, comment: str, name: str, answers: Answers | None = None
+) -> Article:
     with acting(article, name, by=by, may=rules.may_edit) as locked:
+        if answers:
+            record_answers(locked, by=by, answers=answers)
         # A reference added to the library since the last save may now resolve a marker.
         sync_citations(locked)
-        require_conditions(checks.submission_problems(locked), "submitted")
+        problems = checks.submission_problems(locked)
+        if name == "resubmit":
+            problems = [*problems, *unanswered(locked)]
+        require_conditions(problems, "submitted")
+        previous = locked.rounds.order_by("-number").first()
         record(locked, name, by=by, comment=comment)
-        new_round(locked, by=by, kind=ReviewRound.Kind.SUBMISSION)
-        notifications.submitted(locked)
+        review_round = new_round(locked, by=by, kind=ReviewRound.Kind.SUBMISSION)
+        if name == "resubmit":
+            notifications.resubmitted(locked, carry_over(previous, review_round))
+        else:
+            notifications.submitted(locked)
     return locked
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import workflow
 from articles.models import Article, Review
+from editorial.models import DEFAULT_REVIEW_CHECKLIST
 from references.models import Reference
 
 BODY = (
@@ -38,6 +41,7 @@ def test_an_article_goes_from_draft_to_the_public_page(
     reference.checked_at = timezone.now()
     reference.save()
     policy.required_approvals = 2
+    policy.review_checklist = list(DEFAULT_REVIEW_CHECKLIST)
     policy.save()
 
     # The author writes an article citing two references and watches the preview.
@@ -59,44 +63,71 @@ def test_an_article_goes_from_draft_to_the_public_page(
     article.refresh_from_db()
     assert article.state == "submitted"
 
-    # The first reviewer asks for changes.
+    # An editor assigns two named reviewers, due in the policy's default time.
+    publisher = signed_in(editor)
+    publisher.goto(article.get_review_url())
+    publisher.get_by_role("link", name="Assign reviewers").click()
+    publisher.get_by_label(re.compile("Rosa Lind")).check()
+    publisher.get_by_label(re.compile("Ravi Shah")).check()
+    publisher.get_by_role("button", name="Assign reviewers").click()
+    expect(publisher.get_by_role("status")).to_contain_text("Assigned: Rosa Lind, Ravi Shah")
+
+    # The first reviewer finds it assigned to them, accepts, and asks for changes.
     first = signed_in(reviewer)
     first.goto("/review/")
-    first.get_by_role("link", name=article.title).first.click()
+    assigned = first.locator("#assigned")
+    expect(assigned).to_contain_text(article.title)
+    assigned.get_by_role("link", name=article.title).click()
+    accept = first.locator("#accept-form")
+    accept.get_by_label("Conflict of interest").fill("none")
+    accept.get_by_role("button", name="Accept").click()
+    expect(first.get_by_role("status")).to_contain_text("Accepted")
     first.get_by_role("button", name="Start review").click()
     first.get_by_label("What needs to change").fill("Say how often to exercise.")
     first.get_by_role("button", name="Request changes").click()
     expect(first.get_by_role("status")).to_contain_text("Changes requested")
 
-    # The author reads the comment, revises and resubmits.
+    # The author reads the point, revises, answers it and resubmits.
     writer.goto(article.get_edit_url())
     expect(writer.get_by_text("Say how often to exercise.").first).to_be_visible()
     body = writer.get_by_label("Body", exact=True)
     body.fill(BODY + "\nAim for three sessions a week [@pmid:27999003].\n")
+    writer.get_by_role("radio", name="Done", exact=True).check()
     writer.get_by_role("button", name="Resubmit").click()
     expect(writer.get_by_role("status")).to_contain_text("Submitted for review")
 
-    # Two reviewers approve; the unchecked reference must be acknowledged.
+    # Both reviewers approve through the checklist; the unchecked reference is acknowledged.
+    def approve_through_the_checklist(page: Any) -> None:
+        form = page.locator("#approve-form")
+        for answer in form.get_by_role("radio", name="Yes", exact=True).all():
+            answer.check()
+        form.get_by_label("Conflict of interest").fill("none")
+        form.get_by_role("checkbox").check()
+        form.get_by_role("button", name="Approve").click()
+
     first.goto(article.get_review_url())
     expect(first.get_by_text("the revision reviewed in round 1")).to_be_visible()
+    expect(first.locator("#points")).to_contain_text("Say how often to exercise.")
+    expect(first.locator("#points")).to_contain_text("Done")
     first.get_by_role("button", name="Start review").click()
-    first.get_by_label("Conflict of interest").fill("none")
-    first.get_by_role("checkbox").check()
-    first.get_by_role("button", name="Approve").click()
+    approve_through_the_checklist(first)
     expect(first.get_by_role("status")).to_contain_text("Your approval is recorded")
     expect(first.get_by_text("1 of 2 approvals")).to_be_visible()
 
     second = signed_in(second_reviewer)
-    second.goto(article.get_review_url())
-    second.get_by_label("Conflict of interest").fill("none")
-    second.get_by_role("checkbox").check()
-    second.get_by_role("button", name="Approve").click()
+    second.goto("/review/")
+    second.locator("#assigned").get_by_role("link", name=article.title).click()
+    accept = second.locator("#accept-form")
+    accept.get_by_label("Conflict of interest").fill("none")
+    accept.get_by_role("button", name="Accept").click()
+    approve_through_the_checklist(second)
     expect(second.get_by_role("status")).to_contain_text("The quorum is met")
     article.refresh_from_db()
     assert article.state == "approved"
 
-    # An editor publishes it now.
-    publisher = signed_in(editor)
+    # The editor is told it is ready to publish, and publishes it now.
+    ready = [m for m in mail.outbox if m.subject.startswith("[Clinical Answers] Ready to publish")]
+    assert [editor.email in m.to for m in ready] == [True]
     publisher.goto("/publishing/")
     publisher.get_by_role("button", name="Publish").click()
     expect(publisher.get_by_role("status")).to_contain_text("Published")

@@ -11,6 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles import checks, workflow
 from articles.demo import DEMO_ARTICLES, POLICY_BODY
@@ -75,6 +77,7 @@ class Command(BaseCommand):
                 "with DEBUG on."
             )
         # The workflow's emails would flood the console; the demo people have no inboxes.
+        started = timezone.now()
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
@@ -96,6 +99,10 @@ class Command(BaseCommand):
                     continue
                 self._article(data, users)
                 created += 1
+            # The emails the demo's actions queued (the worker would print them all).
+            DBTaskResult.objects.filter(
+                task_path="articles.tasks.deliver", status="READY", enqueued_at__gte=started
+            ).delete()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new articles). Sign in as author, author2, reviewer, "
@@ -141,6 +148,11 @@ class Command(BaseCommand):
             if action == "approve":
                 # The demo reviewer reads and acknowledges each evidence warning, as a person must.
                 warnings = checks.approval_warnings(article)
-                kwargs = {**kwargs, "acknowledged_warnings": [w.code for w in warnings]}
+                policy = EditorialPolicy.objects.current()
+                kwargs = {
+                    **kwargs,
+                    "acknowledged_warnings": [w.code for w in warnings],
+                    "checklist": ["yes"] * len(policy.review_checklist),
+                }
             workflow.perform(action, article=article, by=person, **kwargs)
         return article

@@ -58,7 +58,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_readers_trust_publication_notes_citations_reports"),
+        ("articles", "0008_readers_trust_publication_notes_citations_reports"),
         ("references", "0004_reference_status_changed_at"),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_review_round_approved_rendering'),
+        ('articles', '0007_publication_review_due_index'),
         ('references', '0004_reference_status_changed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
