@@ -208,7 +208,7 @@ def what_changed(publication: Any) -> str:
     if kind == "correction":
         return f"Correction: {note}".rstrip(". ") + "."
     if kind == "rereview":
-        return "Updated: reviewed again by the Medical Advisory Board; the text is unchanged."
+        return "Updated. Reviewed again by the Medical Advisory Board; the text is unchanged."
     if getattr(publication, "number", 1) > 1:
-        return f"Updated: {note}".rstrip(". ") + "." if note else "Updated."
+        return f"Updated. {note}".rstrip(". ") + "." if note else "Updated."
     return ""

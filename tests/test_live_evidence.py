@@ -245,3 +245,9 @@ def test_a_retraction_set_by_hand_in_the_admin_is_told_like_a_found_one(
     assert len([m for m in mail.outbox if "Retraction in a cited reference" in m.subject]) == 1
     client.logout()
     assert "Reference 2 was found retracted on" in page(client, live)
+
+
+def test_the_feed_says_a_reference_was_found_retracted(client, live, services):
+    check_references()
+    feed = client.get("/feed/").content.decode()
+    assert "Reference 2 was found retracted on" in feed

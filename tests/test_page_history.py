@@ -132,3 +132,12 @@ def test_a_scheduled_publication_keeps_its_note(live, author, reviewer, editor):
     live.refresh_from_db()
     assert live.current_publication.change_note == NOTE
     assert live.scheduled_change_note == ""
+
+
+def test_the_feed_carries_a_correction_as_an_update(client, live, author, reviewer, editor):
+    approve_a_revision(
+        live, author=author, reviewer=reviewer, body="Walking helps [@pmid:27999003]."
+    )
+    workflow.publish(article=live, by=editor, change_note="The dose was wrong", is_correction=True)
+    feed = client.get("/feed/").content.decode()
+    assert "Correction: The dose was wrong" in feed
