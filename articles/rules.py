@@ -113,26 +113,26 @@ PERMISSION_MESSAGES = {
     "resubmit": "Only an author of this article or an editor can resubmit it.",
     "revise": "Only an author of this article or an editor can start a revision.",
     "start_review": (
-        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "Only a member of the Medical Advisory Board who has not written or edited this article "
         "can start its review."
     ),
     "approve": (
-        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "Only a member of the Medical Advisory Board who has not written or edited this article "
         "can approve it."
     ),
     "request_changes": (
-        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "Only a member of the Medical Advisory Board who has not written or edited this article "
         "can request changes to it."
     ),
     "start_rereview": (
-        "Only a member of the Medical Advisory Board who is not an author of this article "
+        "Only a member of the Medical Advisory Board who has not written or edited this article "
         "can start its re-review."
     ),
     "assign_reviewers": "Only an editor can assign reviewers.",
     "withdraw_assignment": "Only an editor can withdraw a reviewer's assignment.",
     "reassign": "Only an editor can reassign a review.",
     "accept_assignment": (
-        "Only the board member asked to review, who is not an author of this article, can "
+        "Only the board member asked to review, who has not written or edited this article, can "
         "accept the assignment."
     ),
     "decline_assignment": "Only the board member asked to review can decline the assignment.",

@@ -218,7 +218,7 @@ def test_the_queue_stays_within_its_query_budget_with_many_assignments(
     client.force_login(editor)
     with django_assert_max_num_queries(40):
         page = client.get("/review/").text
-    assert page.count("Rosa Lind") >= 12
+    assert page.count("Rosa Lind") >= 10  # the first ten of the section; "Show all 12" pages on
 
 
 def test_notification_settings_turn_optional_kinds_off_but_not_required_ones(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -325,3 +326,33 @@ def test_submit_after_a_reference_was_added_to_the_library_saves_the_citations_a
     article.refresh_from_db()
     assert article.state == "submitted"
     assert article.cited_references.count() == 2
+
+
+def test_the_preview_refuses_a_body_over_the_limit_with_the_limit_named(
+    client: Any, author: Any
+) -> None:
+    from articles import workflow
+
+    client.force_login(author)
+    body = "x" * (workflow.BODY_MAX_LENGTH + 1)
+    response = client.post("/drafts/preview/", {"body": body}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "No preview: the body is 500,001 characters and the limit is 500,000" in page
+    assert "x" * 1000 not in page  # nothing rendered
+
+
+def test_the_preview_is_rate_limited_per_person(
+    client: Any, author: Any, other_author: Any
+) -> None:
+    from django.core.cache import cache
+
+    from articles.views.desk import PREVIEWS_PER_MINUTE
+
+    cache.clear()
+    client.force_login(author)
+    for _ in range(PREVIEWS_PER_MINUTE):
+        assert "pauses" not in client.post("/drafts/preview/", {"body": "Hello"}).text
+    assert "The preview pauses for a moment" in client.post("/drafts/preview/", {"body": "Hi"}).text
+    client.force_login(other_author)
+    assert "Hello" in client.post("/drafts/preview/", {"body": "Hello"}).text
+    cache.clear()

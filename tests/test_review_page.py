@@ -92,7 +92,7 @@ def test_a_crafted_approval_by_the_author_is_refused_with_the_reason(
     client.force_login(reviewer_author)
     response = client.post(url(article, "approve"), {"conflict_of_interest": "none"})
     assert response.status_code == 400
-    assert "who is not an author of this article" in response.text
+    assert "who has not written or edited this article" in response.text
     article.refresh_from_db()
     assert article.state == "under_review"
     assert not Review.objects.filter(reviewer=reviewer_author).exists()

@@ -43,7 +43,7 @@ def test_a_co_author_taken_off_the_byline_still_cannot_review_the_article(
     article.authors.remove(reviewer_author)
 
     assert rules.is_contributor(article, reviewer_author)
-    with pytest.raises(WorkflowError, match="not an author of this article"):
+    with pytest.raises(WorkflowError, match="has not written or edited this article"):
         workflow.start_review(article=article, by=reviewer_author)
 
 

@@ -233,7 +233,7 @@ def test_queue_lists_each_article_once_and_never_an_archived_one_as_approved(
     workflow.archive(article=archived, by=editor, reason="Superseded.")
     returned = make_article("changes_requested", title="Returned question?")
     resubmitted = make_article("changes_requested", title="Resubmitted question?")
-    workflow.resubmit(article=resubmitted, by=resubmitted.authors.get())
+    workflow.resubmit(article=resubmitted, by=resubmitted.authors.get(), answers={1: ("done", "")})
     due = make_article("published", title="Due question?")
     Publication.objects.filter(article=due).update(
         next_review_due=timezone.localdate() - datetime.timedelta(days=1)

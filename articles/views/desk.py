@@ -21,7 +21,7 @@ from articles.views import common, points
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out
 from articles.views.listing import SectionSpec, build_sections, read_listing
-from editorial import roles
+from editorial import ratelimit, roles
 from references.forms import ReferenceLookupForm
 
 AUTHOR_ACTIONS = ("submit", "withdraw", "resubmit", "revise")
@@ -268,6 +268,11 @@ def _sees_review_page(user: Any) -> bool:
     return roles.is_board_member(user) or roles.is_editor(user)
 
 
+# Typing fires a preview 400 ms after the last keystroke: a person stays far below this;
+# a script that posts previews in a loop cannot keep a worker busy rendering.
+PREVIEWS_PER_MINUTE = 120
+
+
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """The renderer's output for the text being typed; htmx swaps it into the editor."""
@@ -276,7 +281,21 @@ def preview(request: HttpRequest) -> HttpResponse:
             return render(request, "articles/includes/signed_out.html")
         return redirect_to_login(request.get_full_path())
     common.require_writer(request.user)
-    rendered = rendering.render_text(request.POST.get("body", ""))
+    body = request.POST.get("body", "")
+    refusal = None
+    if len(body) > workflow.BODY_MAX_LENGTH:
+        refusal = (
+            f"No preview: the body is {len(body):,} characters and the limit is "
+            f"{workflow.BODY_MAX_LENGTH:,}; saving it would be refused too."
+        )
+    elif not ratelimit.allow("preview", request.user.pk, limit=PREVIEWS_PER_MINUTE):
+        refusal = (
+            "The preview pauses for a moment: it was asked for more than "
+            f"{PREVIEWS_PER_MINUTE} times in a minute. Your text is safe; keep writing."
+        )
+    if refusal is not None:
+        return render(request, "articles/includes/preview_refused.html", {"refusal": refusal})
+    rendered = rendering.render_text(body)
     return render(
         request,
         "articles/includes/preview.html",

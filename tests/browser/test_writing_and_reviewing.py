@@ -168,7 +168,7 @@ def test_an_author_finds_no_way_to_approve_their_own_article(
         }""",
             f"/review/{article.pk}/approve/",
         )
-    expect(page.get_by_role("alert")).to_contain_text("who is not an author of this article")
+    expect(page.get_by_role("alert")).to_contain_text("who has not written or edited this article")
     article.refresh_from_db()
     assert article.state == "under_review"
     assert not Review.objects.exists()
