@@ -114,7 +114,7 @@ SUBMISSION_CHECKS: list[Check] = [
 ]
 APPROVAL_CHECKS: list[Check] = [no_retracted_references]
 
-WARNING_TEXT = {
+WARNING_TEXT: dict[str, str] = {
     Status.CONCERN: "has an expression of concern from its publisher",
     Status.CORRECTED: "has been corrected since publication; check that the cited finding stands",
     Status.UNCHECKED: "has not yet been checked for retractions or corrections",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -25,6 +25,9 @@ from articles.models import (
     ReaderReport,
 )
 from editorial.models import EditorialPolicy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Comments, decisions and reasons: stored in unbounded text columns, bounded here so one
 # form cannot carry megabytes into the review thread and every email.
@@ -81,7 +84,7 @@ class CommentForm(Form):
     )
 
 
-class ChecklistFields:
+class ChecklistFields(Form):
     """The current policy's checklist questions as radio fields `checklist_<n>`; clean()
     gathers them into cleaned_data["checklist"] (answers in the questions' order), the
     shape workflow.approve and request_changes take (the admin passes cleaned_data on)."""
@@ -128,7 +131,7 @@ class ConflictFields(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         statement = (data.get("conflict_of_interest") or "").strip()
         if statement.lower() in ("none", "none.", "no"):
             data["conflict_category"] = ConflictCategory.NONE
@@ -191,7 +194,7 @@ class RequestChangesForm(ChecklistFields, Form):
         self.add_checklist(questions, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         text = (data.get("comment") or "").strip()
         if not text and "comment" not in self.errors:
             self.add_error("comment", "Say what needs to change.")
@@ -252,6 +255,7 @@ class AssignForm(Form):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         field = self.fields["reviewers"]
+        assert isinstance(field, ReviewerChoice)
         field.queryset = get_user_model().objects.filter(pk__in=[c.pk for c in candidates])
         by_pk = {c.pk: c for c in candidates}
         field.choices = [(c.pk, field.label_from_instance(by_pk[c.pk])) for c in candidates]
@@ -263,7 +267,7 @@ class AssignForm(Form):
         return date
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("due_date"):
             data["due_at"] = due_at_from(data["due_date"])
         return data
@@ -275,13 +279,14 @@ def due_at_from(date: datetime.date) -> datetime.datetime:
 
 
 class ReassignForm(Form):
-    reviewer = forms.ModelChoiceField(
+    reviewer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Ask instead", queryset=None, empty_label="Choose a board member"
     )
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["reviewer"]
+        assert isinstance(field, forms.ModelChoiceField)
         field.queryset = get_user_model().objects.filter(pk__in=[c.pk for c in candidates])
         field.choices = [("", field.empty_label)] + [
             (c.pk, c.get_full_name() or c.get_username()) for c in candidates

@@ -9,6 +9,7 @@ article's `_in_workflow` flag for the length of the call.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -143,6 +144,9 @@ class Article(FSMModelMixin, models.Model):
     _history_user: Any
     _change_reason: str
     _in_workflow: bool = False
+    # Set on listed rows by the queue's views (articles.views.queue, .assignments).
+    i_contributed: bool
+    assignments_now: list[ReviewAssignment]
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -437,6 +441,10 @@ class Review(models.Model):
 class ChangePoint(models.Model):
     """One numbered point of a request for changes, and the author's answer to it."""
 
+    # Set by articles.views.points for the answer form: what was just typed, else what is saved.
+    shown_answer: str
+    shown_reason: str
+
     class Answer(models.TextChoices):
         DONE = "done", "Done"
         NOT_DONE = "not_done", "Not done"
@@ -514,6 +522,7 @@ class ReviewAssignment(models.Model):
 
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
+    _history_user: Any  # set for one save by articles.workflow; django-simple-history reads it
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -619,6 +628,8 @@ class PublicationKind(models.TextChoices):
 class Publication(models.Model):
     """An immutable snapshot of an approved revision, as readers see it. Never edited."""
 
+    # The article's first publication date, for the public page (articles.views.public).
+    first_published_at: datetime.datetime | None = None
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)

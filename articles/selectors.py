@@ -138,7 +138,7 @@ def latest_round_field(name: str) -> Subquery:
     )
 
 
-def open_approvals() -> Subquery:
+def open_approvals() -> Coalesce:
     """How many distinct board members approved the open round's revision."""
     approvals = (
         Review.objects.filter(

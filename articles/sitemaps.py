@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
@@ -32,6 +33,7 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, item: Article) -> datetime.datetime:
+        assert item.current_publication is not None  # items() lists live articles only
         return item.current_publication.published_at
 
     def get_latest_lastmod(self) -> datetime.datetime | None:
@@ -66,4 +68,8 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "policies": PolicySitemap, "pages": PagesSitemap}
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
+    "articles": ArticleSitemap,
+    "policies": PolicySitemap,
+    "pages": PagesSitemap,
+}

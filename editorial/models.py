@@ -84,7 +84,7 @@ class EditorialPolicy(models.Model):
     def __str__(self) -> str:
         return f"Editorial policy v{self.version} (effective {self.effective_date:%Y-%m-%d})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and self.checklist_is_frozen:
             stored = (
                 EditorialPolicy.objects.filter(pk=self.pk)

@@ -109,8 +109,8 @@ def check_batch(
                 problems.append(pubmed_problem)
             elif reference.pmid not in pubmed:
                 problems.append(f"PubMed has no record of PMID {reference.pmid}.")
-            elif pubmed[reference.pmid]:
-                found.append(pubmed[reference.pmid])
+            elif pubmed_found := pubmed[reference.pmid]:
+                found.append(pubmed_found)
         outcomes.append(_record(reference, found, problems, on_change))
     return outcomes
 

@@ -206,11 +206,14 @@ def sync_citations(article: CitingText) -> list[str]:
     found = resolve(keys)
     rows = [
         Citation(
-            article=article, reference=entry.reference, number=entry.number, marker=entry.marker
+            article_id=article.pk,
+            reference=entry.reference,
+            number=entry.number,
+            marker=entry.marker,
         )
         for entry in number_references(keys, found)
     ]
     with transaction.atomic():
-        Citation.objects.filter(article=article).delete()
+        Citation.objects.filter(article_id=article.pk).delete()
         Citation.objects.bulk_create(rows)
     return unresolved_keys(keys, found)

@@ -13,9 +13,12 @@ check by this tool, so ``checked_at`` stays empty). Cite it in a draft to see su
 
 from __future__ import annotations
 
+from typing import Any
+
 from references.models import Reference
 
-DEMO_REFERENCES = [
+# Field values for Reference.objects.update_or_create (strings, numbers, choices).
+DEMO_REFERENCES: list[dict[str, Any]] = [
     {
         "key": "gornik2024",
         "kind": Reference.Kind.GUIDELINE,
@@ -147,7 +150,7 @@ DEMO_REFERENCES = [
 ]
 
 
-RETRACTED_EXAMPLE = {
+RETRACTED_EXAMPLE: dict[str, Any] = {
     "key": "wakefield1998",
     "kind": Reference.Kind.JOURNAL_ARTICLE,
     "study_design": Reference.StudyDesign.CASE_REPORT,

@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.core import validators
 
 from references.identifiers import (
     InvalidIdentifier,
@@ -45,12 +46,13 @@ class ReferenceLookupForm(forms.Form):
         return value
 
 
-class NamesField(forms.CharField):
+class NamesField(forms.Field):
     """Names typed one per line ("Smith, John A", "Smith JA" or an organisation), or as one NLM
     list ("Smith J, Jones A, et al."); stored as CSL-JSON names. A last line "et al." says the
     source had more."""
 
     widget = forms.Textarea(attrs={"rows": 4})
+    default_validators = [validators.ProhibitNullCharactersValidator()]
 
     def prepare_value(self, value: Any) -> str:
         if isinstance(value, str) and not value.startswith("["):
@@ -69,7 +71,7 @@ class NamesField(forms.CharField):
         return "\n".join(lines)
 
     def to_python(self, value: Any) -> tuple[list[dict[str, str]], bool]:
-        text = super().to_python(value) or ""
+        text = "" if value in self.empty_values else str(value)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if len(lines) == 1:
             return parse_nlm_list(lines[0])
@@ -195,7 +197,7 @@ class ReferenceForm(forms.ModelForm):
         return key
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and not any(data.get(k) for k in ("key", "doi", "pmid")):
             raise forms.ValidationError(
                 "Give a citation key, a DOI or a PMID, so the reference can be cited with a "

@@ -460,7 +460,7 @@ def fields_from_crossref(message: dict[str, Any], *, doi: str) -> dict[str, Any]
     if subtitle and subtitle.lower() not in title.lower():
         title = f"{title}: {subtitle}"
     crossref_type = str(message.get("type") or "")
-    kind = CROSSREF_KINDS.get(crossref_type, Kind.OTHER)
+    kind: str = CROSSREF_KINDS.get(crossref_type, Kind.OTHER)
     if kind == Kind.JOURNAL_ARTICLE:
         kind = guess_kind(title)
     containers = [_plain(c) for c in message.get("container-title") or [] if isinstance(c, str)]

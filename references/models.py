@@ -126,6 +126,7 @@ class Reference(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    _change_reason: str  # set for one save; django-simple-history records it
 
     class Meta:
         ordering = ["title"]
@@ -169,8 +170,8 @@ class Reference(models.Model):
             self.more_authors = self.more_authors or more
         self.authors = clean_names(self.authors)
         self.editors = clean_names(self.editors)
-        self.doi = normalize_doi(self.doi) if clean_text(self.doi or "") else None
-        self.pmid = normalize_pmid(self.pmid) if clean_text(self.pmid or "") else None
+        self.doi = normalize_doi(self.doi) if self.doi and clean_text(self.doi) else None
+        self.pmid = normalize_pmid(self.pmid) if self.pmid and clean_text(self.pmid) else None
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

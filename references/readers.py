@@ -17,6 +17,7 @@ import rispy
 from bibtexparser import middlewares
 from bibtexparser import model as bibtex_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from pylatexenc.latex2text import LatexNodes2Text
 
 from references.identifiers import InvalidIdentifier, classify, normalize_doi, normalize_pmid
@@ -550,7 +551,9 @@ def _add(reading: Reading, where: str, fields: dict[str, Any]) -> None:
             return
     for name in ("journal", "journal_abbrev", "volume", "issue", "pages", "publisher",
                  "publisher_place", "url"):  # fmt: skip
-        limit = Reference._meta.get_field(name).max_length
+        model_field = Reference._meta.get_field(name)
+        assert isinstance(model_field, models.CharField)
+        limit = model_field.max_length
         fields[name] = str(fields.get(name) or "")[:limit]
     if fields["title"]:
         candidate = Reference(**{k: v for k, v in fields.items() if k in FIELDS})

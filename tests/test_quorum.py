@@ -141,7 +141,7 @@ def test_an_editor_who_edited_the_body_cannot_review_it(
     edit_body(article, by=editor, body=article.body + "\nEdited by the editor.\n")
     workflow.submit(article=article, by=author)
 
-    with pytest.raises(WorkflowError, match="not an author"):
+    with pytest.raises(WorkflowError, match="has not written or edited"):
         workflow.start_review(article=article, by=editor)
     article.refresh_from_db()
     assert article.state == State.SUBMITTED

@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from articles import rules, workflow
 from articles.exceptions import WorkflowError
 from articles.forms import AcceptForm, AssignForm, DeclineForm, ReassignForm
-from articles.models import Article, ReviewAssignment, ReviewRound
+from articles.models import Article, ReviewAssignment, ReviewRound, State
 from articles.views import common
 from articles.views.kept import keep_text_when_signed_out
 from articles.workflow.assignments import ASSIGNABLE_STATES, default_due
@@ -51,8 +52,11 @@ def suggested_reviewers(article: Article) -> list[Any]:
     members = (
         get_user_model()
         .objects.filter(groups__name=roles.BOARD, is_active=True)
-        .select_related("board_profile")
-        .annotate(open_assignments=Count("review_assignments", filter=now_open, distinct=True))
+        .annotate(
+            open_assignments=Count("review_assignments", filter=now_open, distinct=True),
+            specialty=Coalesce("board_profile__specialty", Value("")),
+            matches=Value(False),  # set below, from the specialty's word stems
+        )
         .order_by("last_name", "first_name", "username")
     )
     text_stems = {_stem(w) for w in f"{article.title} {article.summary}".split() if len(w) > 4}
@@ -70,8 +74,6 @@ def suggested_reviewers(article: Article) -> list[Any]:
     for member in members:
         if member.pk in taken or not rules.may_be_assigned(article, member):
             continue
-        profile = getattr(member, "board_profile", None)
-        member.specialty = profile.specialty if profile else ""
         member.matches = any(
             _stem(w) in text_stems for w in member.specialty.replace(",", " ").split() if len(w) > 4
         )
@@ -185,7 +187,7 @@ def _respond(
     article = assignment.round.article
     form = form_class(request.POST, auto_id=ids)
     if not form.is_valid():
-        return review_page(request, article, status=400, **{form_name: form})
+        return review_page(request, article, status=400, refused=None, **{form_name: form})
     try:
         done = act(assignment, form.cleaned_data)
     except WorkflowError as refused:
@@ -288,7 +290,7 @@ def review_page_context(
     mine = next((a for a in assignments if a.reviewer_id == user.pk and a.is_active), None)
     round_open = current is not None and current.is_open
     answered = None
-    if round_open and current.number > 1:
+    if current is not None and round_open and current.number > 1:
         # The points of the request that sent the last round back, with the authors' answers.
         earlier = article.rounds.filter(number=current.number - 1).first()
         if earlier is not None and earlier.outcome == ReviewRound.Outcome.CHANGES_REQUESTED:
@@ -332,7 +334,14 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
         by_article[assignment.round.article_id].append(assignment)
     for article in articles:
         article.assignments_now = by_article.get(article.pk, [])
-    mine = list(live.active().filter(reviewer=user).order_by("due_at")[:ASSIGNED_LIMIT])
+    # Once the review is under way the article is in the queue's "Needs you" section, with
+    # its due date: listed here only until then, so no article shows twice.
+    mine = list(
+        live.active()
+        .filter(reviewer=user)
+        .exclude(round__article__state=State.UNDER_REVIEW)
+        .order_by("due_at")[:ASSIGNED_LIMIT]
+    )
     overdue = None
     if roles.is_editor(user):
         late = live.overdue(now)

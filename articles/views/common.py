@@ -8,11 +8,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from articles import rules
 from articles.exceptions import WorkflowError
 from articles.models import Article, Review, ReviewRound, State
 from editorial.models import EditorialPolicy
+
+
+class HtmxRequest(HttpRequest):
+    """A request as django_htmx.middleware.HtmxMiddleware leaves it (django-htmx's advice)."""
+
+    htmx: HtmxDetails
 
 
 def article_for(user: Any, pk: int, queryset: QuerySet[Article] | None = None) -> Article:

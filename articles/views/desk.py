@@ -274,7 +274,7 @@ PREVIEWS_PER_MINUTE = 120
 
 
 @require_POST
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: common.HtmxRequest) -> HttpResponse:
     """The renderer's output for the text being typed; htmx swaps it into the editor."""
     if not request.user.is_authenticated:
         if request.htmx:  # Never swap the sign-in page over someone's work.

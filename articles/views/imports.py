@@ -7,6 +7,8 @@ tampered with or stale writes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,8 +37,8 @@ class ImportForm(forms.Form):
         max_length=importing.MAX_BYTES,
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         upload = data.get("file")
         if upload is None and not (data.get("pasted") or "").strip():
             raise forms.ValidationError("Choose a file, or paste DOIs, PMIDs or an export.")

@@ -15,21 +15,23 @@ from articles.models import NotificationOptOut
 @login_required
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """Turn optional emails on or off; those the workflow needs are listed, always on."""
+    user = request.user
+    assert user.is_authenticated  # @login_required
     optional = notifications.optional_kinds()
     if request.method == "POST":
         wanted = {kind for kind in request.POST.getlist("kinds") if kind in optional}
         with transaction.atomic():
-            mine = NotificationOptOut.objects.filter(user=request.user)
+            mine = NotificationOptOut.objects.filter(user=user)
             mine.filter(kind__in=wanted).delete()
             already_off = set(mine.values_list("kind", flat=True))
             NotificationOptOut.objects.bulk_create(
-                NotificationOptOut(user=request.user, kind=kind)
+                NotificationOptOut(user=user, kind=kind)
                 for kind in optional
                 if kind not in wanted and kind not in already_off
             )
         messages.success(request, "Your notification settings are saved.")
         return redirect("articles:notification_settings")
-    off = set(NotificationOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
+    off = set(NotificationOptOut.objects.filter(user=user).values_list("kind", flat=True))
     return render(
         request,
         "articles/notification_settings.html",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import QueryDict
 
 from articles.models import Article, ChangePoint, State
@@ -27,7 +25,7 @@ def points_for_editor(article: Article, data: QueryDict | None) -> list[ChangePo
     """The points to answer, each with what to show: what was just typed, else what is saved."""
     if article.state != State.CHANGES_REQUESTED:
         return []
-    typed: dict[int, Any] = answers_from(data) if data is not None else {}
+    typed: Answers = answers_from(data) if data is not None else {}
     points = points_to_answer(article)
     for point in points:
         point.shown_answer, point.shown_reason = typed.get(

@@ -316,13 +316,14 @@ def _snapshot(publication_id: int) -> tuple[Publication, list[Any]]:
     if not links:
         return Publication.objects.select_related("policy").get(pk=publication_id), []
     publication = links[0].publication
-    publication.first_published_at = links[0].first_published_at
+    # getattr: the plugin does not see annotations on the auto-created through model.
+    publication.first_published_at = getattr(links[0], "first_published_at")  # noqa: B009
     for link in links:
-        declares = link.declared_category not in (None, "", ConflictCategory.NONE)
-        link.user.declared_interest = link.declared_interest if declares else ""
-        link.user.declared_kind = (
-            ConflictCategory(link.declared_category).label.lower() if declares else ""
-        )
+        category = getattr(link, "declared_category")  # noqa: B009
+        declares = category not in (None, "", ConflictCategory.NONE)
+        # The template's extra attributes on Django's User, which no annotation can declare.
+        link.user.declared_interest = getattr(link, "declared_interest") if declares else ""  # type: ignore[attr-defined]  # noqa: B009
+        link.user.declared_kind = ConflictCategory(category).label.lower() if declares else ""  # type: ignore[attr-defined]
     return publication, [link.user for link in links]
 
 
@@ -341,13 +342,13 @@ def _article_response(request: HttpRequest, slug: str) -> tuple[HttpResponse, in
     if row is None or row["current_publication_id"] is None:
         raise Http404("No such article.")
     if row["state"] == State.ARCHIVED:
-        response = render_public(
+        gone = render_public(
             request,
             "public/gone.html",
             {"title": row["current_publication__title"], "reason": row["archived_reason"]},
             status=410,
         )
-        return response, None
+        return gone, None
 
     publication_id = row["current_publication_id"]
     published_at = row["current_publication__published_at"]

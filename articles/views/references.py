@@ -82,7 +82,7 @@ def _identifier_hint(query: str) -> tuple[str, str]:
 
 
 @login_required
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: common.HtmxRequest) -> HttpResponse:
     raw_pk = request.GET.get("article", "")
     article = _article_for_writer(request, int(raw_pk) if raw_pk.isdigit() else None)
     query = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
@@ -106,7 +106,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def add_reference(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def add_reference(request: common.HtmxRequest, pk: int | None = None) -> HttpResponse:
     article = _article_for_writer(request, pk)
     if article is not None and not rules.may_edit(article, request.user):
         raise PermissionDenied("Only an author of this article or an editor can add references.")

@@ -50,7 +50,9 @@ def review_page(
     approvals = [
         r
         for r in reviews
-        if r.decision == Review.Decision.APPROVE and r.revision == current.revision
+        if current is not None
+        and r.decision == Review.Decision.APPROVE
+        and r.revision == current.revision
     ]
     already_approved = any(r.reviewer_id == user.pk for r in approvals)
     warnings = checks.approval_warnings(article) if "approve" in actions else []
@@ -158,7 +160,7 @@ def not_offered(article: Article, user: Any, action: str) -> WorkflowError | Non
     """
     if action in workflow.available_transitions(article, user):
         return None
-    if any(t.name == action for t in article.get_available_state_transitions()):
+    if action in workflow.state_transitions(article):
         return WorkflowError(rules.PERMISSION_MESSAGES[action])
     return WorkflowError(
         f"“{article.title}” is {article.get_state_display().lower()}, so "
@@ -205,7 +207,7 @@ def decide(
         return review_page(request, article, refused=refused, status=400)
     form = make_form(article)
     if not form.is_valid():
-        return review_page(request, article, status=400, **{form_name: form})
+        return review_page(request, article, status=400, refused=None, **{form_name: form})
     try:
         done = act(article, form.cleaned_data)
     except WorkflowError as refused:
@@ -288,7 +290,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         return render_kept(
             request,
             heading="Comment not added",
-            reason=" ".join(form.errors.get("body", [])),
+            reason=" ".join(str(error) for error in form.errors.get("body", [])),
             status=400,
         )
     else:

@@ -16,7 +16,7 @@ Where each action lives:
 - submission.py  submit, resubmit, withdraw
 - review.py      start_review, approve, request_changes, start_rereview
 - publishing.py  publish (now or scheduled), publish_due, revise, archive
-- dispatch.py    perform (by name, for the admin) and available_transitions
+- dispatch.py    perform (by name, for the admin), available_transitions, state_transitions
 - assignments.py assign_reviewers, accept_assignment, decline_assignment,
                  withdraw_assignment, reassign (named reviewers, due dates)
 - points.py      answer_points (the author's answers to a request's numbered points)
@@ -43,7 +43,12 @@ from articles.workflow.content import (
     unique_slug,
     validate_content,
 )
-from articles.workflow.dispatch import TRANSITIONS, available_transitions, perform
+from articles.workflow.dispatch import (
+    TRANSITIONS,
+    available_transitions,
+    perform,
+    state_transitions,
+)
 from articles.workflow.points import answer_points
 from articles.workflow.publishing import archive, publish, publish_due, revise, when_to_publish
 from articles.workflow.readers import (
@@ -71,6 +76,7 @@ __all__ = [
     "approve",
     "archive",
     "available_transitions",
+    "state_transitions",
     "change_authors",
     "change_slug",
     "create_article",

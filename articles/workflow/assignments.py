@@ -135,6 +135,7 @@ def assign_reviewers(
         article, "assign_reviewers", by=by, may=rules.may_assign, state=require_open_round
     ) as locked:
         review_round = open_round(locked)
+        assert review_round is not None  # acting() checked require_open_round
         due_at = due_at or default_due(now)
         for reviewer in reviewers:
             _check_assignable(locked, review_round, reviewer)
@@ -247,6 +248,7 @@ def reassign(
         article, "reassign", by=by, may=rules.may_assign, state=require_open_round
     ) as locked:
         review_round = open_round(locked)
+        assert review_round is not None  # acting() checked require_open_round
         _check_assignable(locked, review_round, reviewer)
         fresh = _locked_assignment(assignment, locked)
         if fresh.status != Status.DECLINED:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django_fsm import FSMField, get_available_user_FIELD_transitions
+from django_fsm import (
+    FSMField,
+    get_available_FIELD_transitions,
+    get_available_user_FIELD_transitions,
+)
 
 from articles.exceptions import WorkflowError
 from articles.models import Article
@@ -36,8 +40,17 @@ def perform(name: str, *, article: Article, by: Any, **kwargs: Any) -> Article:
     return action(article=article, by=by, **kwargs)
 
 
-def available_transitions(article: Article, user: Any) -> list[str]:
-    """The transitions this person may attempt from the article's current state."""
+def _state_field() -> FSMField:
     field = Article._meta.get_field("state")
     assert isinstance(field, FSMField)
-    return [t.name for t in get_available_user_FIELD_transitions(article, user, field)]
+    return field
+
+
+def available_transitions(article: Article, user: Any) -> list[str]:
+    """The transitions this person may attempt from the article's current state."""
+    return [t.name for t in get_available_user_FIELD_transitions(article, user, _state_field())]
+
+
+def state_transitions(article: Article) -> list[str]:
+    """The transitions from the article's current state whose conditions hold, for anyone."""
+    return [t.name for t in get_available_FIELD_transitions(article, _state_field())]

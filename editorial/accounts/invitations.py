@@ -50,14 +50,17 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, inviter: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
         # Offered, and accepted when posted, only the roles this person may hand out.
-        self.fields["role"].choices = [
+        role.choices = [
             (name, label)
             for name, label in ROLE_DESCRIPTIONS.items()
             if roles.may_change_membership(inviter, name)
         ]
-        self.fields["role"].initial = roles.AUTHORS
+        role.initial = roles.AUTHORS
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

@@ -149,6 +149,7 @@ class Command(BaseCommand):
                 # The demo reviewer reads and acknowledges each evidence warning, as a person must.
                 warnings = checks.approval_warnings(article)
                 policy = EditorialPolicy.objects.current()
+                assert policy is not None  # created above
                 kwargs = {
                     **kwargs,
                     "acknowledged_warnings": [w.code for w in warnings],
