@@ -22,6 +22,7 @@ from articles.models import (
     Audience,
     Comment,
     Publication,
+    ReaderReport,
     Review,
     ReviewAssignment,
     ReviewRound,
@@ -436,3 +437,14 @@ class PublicationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     search_fields = ["title", "article__slug"]
     list_select_related = ["policy"]
     date_hierarchy = "published_at"
+
+
+@admin.register(ReaderReport)
+class ReaderReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Readers' reports, to look up; triage happens on /reports/ through the workflow."""
+
+    list_display = ["article", "category", "status", "created_at", "handled_by"]
+    list_filter = ["status", "category", "created_at"]
+    search_fields = ["body", "article__title", "email"]
+    list_select_related = ["article", "handled_by"]
+    exclude = ["sender"]

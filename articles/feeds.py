@@ -2,7 +2,9 @@
 
 One entry per live article, identified by its page's address and dated by its live
 publication: when a revision or a re-review is published, the entry moves to the top with
-a new `updated` date, which is how Atom readers recognise an updated entry.
+a new `updated` date, which is how Atom readers recognise an updated entry. The summary
+starts with what readers are told at the top of the page: a cited reference found
+retracted, under concern or corrected since, and the publication's kind and change note.
 
 Summaries are plain text typed by authors: they go out as `type="text"`, so a feed reader
 shows `<script>` as those characters instead of running it. Each entry names its authors.
@@ -19,6 +21,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from articles import evidence
 from articles.models import Publication
 from articles.views.public import live_publications
 
@@ -51,11 +54,12 @@ class PublicationFeed(Feed):
         return reverse("public:feed")
 
     def items(self) -> QuerySet[Publication]:
-        return (
-            live_publications()
-            .only("number", "title", "summary", "published_at", "article__slug")
-            .prefetch_related("article__authors")[:FEED_LENGTH]
+        publications = live_publications().only(
+            "number", "title", "summary", "published_at", "article__slug", "kind", "change_note"
         )
+        return evidence.with_latest_notice(publications).prefetch_related("article__authors")[
+            :FEED_LENGTH
+        ]
 
     def author_name(self) -> str:
         return settings.SITE_NAME
@@ -68,12 +72,16 @@ class PublicationFeed(Feed):
         return item.title
 
     def item_description(self, item: Publication) -> str:
-        if item.number == 1:
-            return item.summary
-        return f"Updated. {item.summary}".strip()
+        """What the page says at its top (a reference found retracted since), what changed
+        (its kind and public change note), then the summary."""
+        notice = evidence.latest_notice(item)
+        parts = [notice.text if notice else "", evidence.what_changed(item), item.summary]
+        return " ".join(part for part in parts if part)
 
     def item_link(self, item: Publication) -> str:
         return reverse("public:article", args=[item.article.slug])
 
     def item_updateddate(self, item: Publication) -> datetime.datetime:
-        return item.published_at
+        """A notice found after publication updates the entry, as it updates the page."""
+        notice = evidence.latest_notice(item)
+        return max(item.published_at, notice.found_at) if notice else item.published_at

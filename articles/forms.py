@@ -11,11 +11,19 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.checks import EvidenceWarning
-from articles.models import Article, Audience, ChecklistAnswer, ConflictCategory
+from articles.models import (
+    Article,
+    Audience,
+    ChecklistAnswer,
+    ConflictCategory,
+    Publication,
+    ReaderReport,
+)
 from editorial.models import EditorialPolicy
 
 if TYPE_CHECKING:
@@ -58,6 +66,13 @@ class ArticleForm(Form):
         widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "body-input"}),
     )
     audience = forms.ChoiceField(label="Written for", choices=Audience.choices)
+    subject = forms.CharField(
+        label="Subject",
+        required=False,
+        max_length=Article._meta.get_field("subject").max_length,
+        help_text="The condition the article is about, e.g. Peripheral neuropathy (optional).",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -288,15 +303,92 @@ class PublishForm(Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    change_note = forms.CharField(
+        label="What changed (public)",
+        required=False,
+        max_length=Publication._meta.get_field("change_note").max_length,
+        help_text=(
+            "Readers see it in the page's history, e.g. “Dosage table updated to the 2026 "
+            "guideline”. Needed when the article was live before."
+        ),
+    )
+    is_correction = forms.BooleanField(
+        label="This fixes an error (a correction)",
+        required=False,
+        help_text="Corrections are also noted at the top of the page for 30 days.",
+    )
+
+    def __init__(self, *args: Any, article: Article | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.article = article
+        self.fields["is_correction"].help_text = (
+            "Corrections are also noted at the top of the page for "
+            f"{settings.CORRECTION_NOTICE_DAYS} days."
+        )
         zone = timezone.get_current_timezone_name()
         self.fields[
             "at"
         ].help_text = f"Leave empty to publish now. Times are in the site's time zone, {zone}."
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        live = self.article.current_publication if self.article is not None else None
+        updated = live is not None and live.revision != getattr(self.article, "revision", None)
+        if updated and not (data.get("change_note") or "").strip():
+            self.add_error(
+                "change_note",
+                "Say what changed: readers see this note in the page's history.",
+            )
+        if data.get("is_correction") and not (data.get("change_note") or "").strip():
+            self.add_error("change_note", "Say what was corrected.")
+        return data
+
 
 class ArchiveForm(Form):
     reason = forms.CharField(
         label="Reason", max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+REPORT_BODY_MAX_LENGTH = 5_000
+
+
+class ReaderReportForm(Form):
+    """A reader's "Report a problem": no account, bounded, with a field only robots fill."""
+
+    category = forms.ChoiceField(
+        label="What is wrong",
+        choices=ReaderReport.Category.choices,
+        widget=forms.RadioSelect,
+        initial=ReaderReport.Category.FACTUAL_ERROR,
+    )
+    body = forms.CharField(
+        label="Tell us more",
+        min_length=10,
+        max_length=REPORT_BODY_MAX_LENGTH,
+        help_text="Which part of the page, and what you believe is right (up to 5,000 characters).",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": REPORT_BODY_MAX_LENGTH}),
+    )
+    email = forms.EmailField(
+        label="Your email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only if you would like to hear what we did. We use it for nothing else.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    publication = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The honeypot: hidden from people by the stylesheet, filled in by robots.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+class TriageForm(Form):
+    resolution = forms.CharField(
+        label="Why",
+        max_length=TEXT_MAX_LENGTH,
+        help_text="What was done, or why nothing needs doing. The reader sees it if they left an email.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

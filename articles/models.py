@@ -99,6 +99,11 @@ class Article(FSMModelMixin, models.Model):
         blank=True, help_text="Markdown, with citation markers like [@pmid:123]."
     )
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PATIENT)
+    subject = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The condition the article is about, e.g. Peripheral neuropathy (optional).",
+    )
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="articles")
     cited_references = models.ManyToManyField(
         "references.Reference",
@@ -126,6 +131,9 @@ class Article(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     archived_reason = models.TextField(blank=True)
+    # What a scheduled publication will tell readers, given when it was scheduled.
+    scheduled_change_note = models.CharField(max_length=300, blank=True)
+    scheduled_is_correction = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -611,6 +619,13 @@ class ImmutableError(Exception):
     pass
 
 
+class PublicationKind(models.TextChoices):
+    FIRST = "first", "First published"
+    UPDATE = "update", "Content updated"
+    CORRECTION = "correction", "Correction"
+    REREVIEW = "rereview", "Re-reviewed, no change"
+
+
 class Publication(models.Model):
     """An immutable snapshot of an approved revision, as readers see it. Never edited."""
 
@@ -640,6 +655,31 @@ class Publication(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PATIENT)
+    subject = models.CharField(max_length=200, blank=True)
+    author_names = models.JSONField(
+        default=list, blank=True, help_text="The authors' names when it was published."
+    )
+    change_note = models.CharField(
+        max_length=300, blank=True, help_text="Public: what changed, shown in the Page history."
+    )
+    is_correction = models.BooleanField(
+        default=False, help_text="The change fixes an error (noted at the top of the page)."
+    )
+    kind = models.CharField(
+        max_length=20, choices=PublicationKind.choices, default=PublicationKind.FIRST
+    )
+    page_history = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every publication up to this one (date, kind, note), newest first.",
+    )
+    corrected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest correction up to this one went live."
+    )
+    cited_references = models.ManyToManyField(
+        "references.Reference", through="PublicationReference", related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -665,3 +705,86 @@ class Publication(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableError("A publication is never deleted.")
+
+
+class PublicationReference(models.Model):
+    """A reference as a publication cites it (its number there), written with the publication.
+
+    The publication's text and citations are frozen; the reference's evidence status is read
+    live through this row, so a retraction found later shows on the page at once.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="cited")
+    reference = models.ForeignKey(
+        "references.Reference", on_delete=models.PROTECT, related_name="publication_citations"
+    )
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["publication", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "number"], name="publication_reference_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.number}] of publication {self.publication_id}"
+
+
+class ReaderReport(models.Model):
+    """A reader's "Report a problem" about the page they saw, and what the editors did."""
+
+    class Category(models.TextChoices):
+        FACTUAL_ERROR = "factual_error", "Factual error"
+        OUT_OF_DATE = "out_of_date", "Out of date"
+        BROKEN_LINK = "broken_link", "Broken link"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACTED_ON = "acted_on", "Acted on"
+        DISMISSED = "dismissed", "Dismissed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reader_reports")
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="reader_reports",
+        help_text="The publication the reader saw.",
+    )
+    category = models.CharField(max_length=20, choices=Category.choices)
+    body = models.TextField()
+    email = models.EmailField(blank=True, help_text="Optional, for a reply.")
+    sender = models.CharField(
+        max_length=64, db_index=True, help_text="A keyed hash of the reader's address."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True, help_text="Why: what was done, or why not.")
+    review_round = models.ForeignKey(
+        ReviewRound,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The re-review started from this report.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(handled_by__isnull=False),
+                name="handled_report_names_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} on “{self.article}” ({self.get_status_display()})"

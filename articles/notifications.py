@@ -74,8 +74,15 @@ def name_of(user: Any) -> str:
 
 
 def addresses(users: Iterable[Any]) -> list[str]:
-    """The addresses of the active people among `users` who have one, once each."""
-    return sorted({u.email for u in users if u.email and u.is_active})
+    """The addresses of the active people among `users` who have one, once each; a plain
+    string is an address already (a reader who left one with a report)."""
+    found = set()
+    for user in users:
+        if isinstance(user, str):
+            found.add(user)
+        elif user.email and user.is_active:
+            found.add(user.email)
+    return sorted(found)
 
 
 def wanted(kind: str, users: Iterable[Any]) -> list[Any]:

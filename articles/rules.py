@@ -91,6 +91,21 @@ def may_view(article: Article, user: Any) -> bool:
     return roles.is_board_member(user) and article.rounds.exists()
 
 
+def may_see_reports(user: Any) -> bool:
+    """Readers' reports: editors triage them; board members read them and start re-reviews."""
+    return roles.is_editor(user) or roles.is_board_member(user)
+
+
+def may_triage_reports(user: Any) -> bool:
+    return roles.is_editor(user)
+
+
+def may_rereview_from_report(article: Article, user: Any) -> bool:
+    """From a reader's report: a board member who may review it, or an editor (who opens the
+    round for the board)."""
+    return roles.is_editor(user) or may_review(article, user)
+
+
 PERMISSION_MESSAGES = {
     "edit": "Only an author of this article or an editor can change its content.",
     "submit": "Only an author of this article or an editor can submit it for review.",
@@ -126,4 +141,5 @@ PERMISSION_MESSAGES = {
     "change_authors": "Only an editor can change an article's authors.",
     "change_slug": "Only an editor can change an article's address.",
     "archive": "Only an editor can archive an article.",
+    "triage_report": "Only an editor can mark a reader's report acted on or dismissed.",
 }

@@ -11,6 +11,7 @@ from articles.views import (
     notification_settings,
     queue,
     references,
+    reports,
     review,
 )
 
@@ -55,4 +56,8 @@ urlpatterns = [
         notification_settings.notification_settings,
         name="notification_settings",
     ),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/triage/", reports.triage, name="triage_report"),
+    path("reports/<int:pk>/rereview/", reports.rereview, name="rereview_from_report"),
 ]

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses anonymous public pages only, never a page carrying a CSRF token (BREACH).
+    "editorial.middleware.PublicPageCompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -284,6 +286,15 @@ NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
 # them for minutes (s-maxage), so 5 s at the origin adds no new staleness. Off in
 # development and tests, where a change must show at once. See docs/performance.md.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else 5)
+
+# What readers are told (issue 13): how long a correction stays noted at the top of its page;
+# how many "Report a problem" reports one address may send an hour; how many proxies in
+# front of the app append to X-Forwarded-For (0: use the connection's address).
+CORRECTION_NOTICE_DAYS = env_int("CORRECTION_NOTICE_DAYS", 30)
+READER_REPORTS_PER_HOUR = env_int("READER_REPORTS_PER_HOUR", 5)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Told when check_references finds a new status (the references app never imports articles).
+REFERENCE_STATUS_CHANGED = "articles.workflow.evidence_found"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

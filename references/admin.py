@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -41,6 +42,16 @@ class ReferenceAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["title", "doi", "pmid", "journal", "journal_abbrev", "key", "authors"]
     readonly_fields = ["checked_at", "created_at", "updated_at"]
     actions = ["check_now"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A status set by hand is told like one check_references found, in one transaction."""
+        before = getattr(obj, "_loaded_status", Reference.RetractionStatus.UNCHECKED)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            hook = checking.configured_status_hook()
+            if hook is not None and obj.retraction_status != before:
+                hook(reference=obj, before=before, after=obj.retraction_status)
+
     fieldsets = [
         (None, {"fields": ["kind", "study_design", "title", "authors", "key"]}),
         (

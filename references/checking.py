@@ -27,9 +27,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from references import lookup
 from references.models import Reference
@@ -59,17 +61,29 @@ def due_for_check(*, older_than: datetime.timedelta | None, now: datetime.dateti
     return queryset.order_by(F("checked_at").asc(nulls_first=True), "pk")
 
 
+# Called inside the transaction that records a new status: (reference, before, after).
+StatusChanged = Callable[..., object]
+
+
 def check_batch(
     references: Sequence[Reference],
     *,
     client: httpx.Client,
     pause: Callable[[], None] = lambda: None,
+    on_change: StatusChanged | None = None,
 ) -> list[Outcome]:
     """Ask the services about these references and record what they say.
+
+    `on_change(reference=…, before=…, after=…)` runs inside the transaction that records a
+    changed status; by default the function named by settings.REFERENCE_STATUS_CHANGED
+    (the articles app's, which tells the people behind the live pages citing it; named in
+    settings so this app never imports articles). A run that changes nothing calls nothing,
+    so whatever it does happens once.
 
     Raises lookup.RateLimited on a 429, after recording the references already checked:
     the caller should stop asking and leave the rest for its next run.
     """
+    on_change = on_change or configured_status_hook()
     pubmed, pubmed_problem = _pubmed_statuses(
         [r.pmid for r in references if r.pmid], client=client, pause=pause
     )
@@ -97,7 +111,7 @@ def check_batch(
                 problems.append(f"PubMed has no record of PMID {reference.pmid}.")
             elif pubmed_found := pubmed[reference.pmid]:
                 found.append(pubmed_found)
-        outcomes.append(_record(reference, found, problems))
+        outcomes.append(_record(reference, found, problems, on_change))
     return outcomes
 
 
@@ -119,7 +133,12 @@ def _pubmed_statuses(
     return statuses, ""
 
 
-def _record(reference: Reference, found: list[str], problems: list[str]) -> Outcome:
+def _record(
+    reference: Reference,
+    found: list[str],
+    problems: list[str],
+    on_change: StatusChanged | None = None,
+) -> Outcome:
     outcome = Outcome(reference.pk, before=reference.retraction_status, problems=problems)
     worst = lookup.worst_status(found)
     if worst is None and problems:
@@ -135,13 +154,22 @@ def _record(reference: Reference, found: list[str], problems: list[str]) -> Outc
         if row.retraction_status == Status.RETRACTED:
             new = Status.RETRACTED
         if new != row.retraction_status:
+            before = row.retraction_status
             row.retraction_status, row.checked_at = new, now
             row._change_reason = "check_references"
             row.save()
+            if on_change is not None:
+                on_change(reference=row, before=before, after=new)
         else:
             Reference.objects.filter(pk=row.pk).update(checked_at=now)
         outcome.after = new
     return outcome
+
+
+def configured_status_hook() -> StatusChanged | None:
+    """settings.REFERENCE_STATUS_CHANGED, the function told of every status change."""
+    name = getattr(settings, "REFERENCE_STATUS_CHANGED", "")
+    return import_string(name) if name else None
 
 
 def make_pause(seconds: float) -> Callable[[], None]:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from references.identifiers import InvalidIdentifier, clean_text, normalize_doi, normalize_pmid
@@ -118,6 +119,9 @@ class Reference(models.Model):
         max_length=20, choices=RetractionStatus.choices, default=RetractionStatus.UNCHECKED
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current retraction status was first recorded."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,7 +142,18 @@ class Reference(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalize()
+        if self.retraction_status != getattr(
+            self, "_loaded_status", self.RetractionStatus.UNCHECKED
+        ):
+            self.status_changed_at = timezone.now()
+            self._loaded_status = self.retraction_status
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Reference:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("retraction_status")
+        return instance
 
     def normalize(self) -> None:
         """DOI lower-cased without resolver prefix, PMID digits, empty identifiers as NULL.

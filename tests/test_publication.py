@@ -77,10 +77,11 @@ def test_recititing_a_different_reference_leaves_the_live_page_byte_identical(cl
     assert page(client, live) == before
 
 
-def test_changing_the_cited_reference_leaves_the_live_page_byte_identical(client, live, reference):
+def test_editing_the_cited_reference_leaves_the_live_page_byte_identical(client, live, reference):
+    """Its text is frozen; only its evidence status is read live (tests/test_live_evidence.py)."""
     before = page(client, live)
     reference.title = "A corrected title"
-    reference.retraction_status = Reference.RetractionStatus.RETRACTED
+    reference.journal = "Another journal"
     reference.save()
     assert page(client, live) == before
 

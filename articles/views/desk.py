@@ -102,6 +102,7 @@ def new_article(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
                 body=data["body"],
                 audience=data["audience"],
+                subject=data["subject"],
             )
         except WorkflowError as refused:
             error = refused
@@ -134,6 +135,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "summary": article.summary,
                 "body": article.body,
                 "audience": article.audience,
+                "subject": article.subject,
                 "expected_revision": article.revision,
             }
         )
@@ -151,7 +153,7 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
     if action == "preview":
         return _editor(request, article, form)
     data = form.cleaned_data
-    fields = ("title", "summary", "body", "audience")
+    fields = ("title", "summary", "body", "audience", "subject")
     # A reference added to the library since the last save changes what the same text
     # cites: saving again re-derives the citation rows, so count that as a change too.
     cites_now = len(rendering.render_text(data["body"]).citations)
@@ -168,12 +170,14 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
                 summary=data["summary"],
                 body=data["body"],
                 audience=data["audience"],
+                subject=data["subject"],
             )
     except EditConflict as conflict:
         kept = ArticleForm(
             initial={
                 **conflict.submitted,
                 "audience": data["audience"],
+                "subject": data["subject"],
                 "expected_revision": conflict.current_revision,
             }
         )

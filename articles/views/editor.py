@@ -79,7 +79,13 @@ def publishing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     def act(article: Article, data: dict[str, Any]) -> str:
-        workflow.publish(article=article, by=request.user, at=data["at"])
+        workflow.publish(
+            article=article,
+            by=request.user,
+            at=data["at"],
+            change_note=data.get("change_note", ""),
+            is_correction=data.get("is_correction", False),
+        )
         if article.state == State.PUBLISHED:
             return f"Published: “{article.title}” is live for readers."
         when = timezone.localtime(article.publish_at).strftime("%B %-d, %Y at %H:%M %Z")
@@ -90,7 +96,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         action="publish",
         form_name="publish_form",
-        make_form=lambda article: PublishForm(request.POST, auto_id=PUBLISH_IDS),
+        make_form=lambda article: PublishForm(request.POST, auto_id=PUBLISH_IDS, article=article),
         act=act,
     )
 

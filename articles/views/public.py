@@ -7,9 +7,9 @@ the next publication.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -31,7 +32,17 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, ConflictCategory, Publication, Review, State, WorkflowEvent
+from articles import evidence
+from articles.forms import ReaderReportForm
+from articles.models import (
+    Article,
+    ConflictCategory,
+    Publication,
+    PublicationKind,
+    Review,
+    State,
+    WorkflowEvent,
+)
 
 PAGE_SIZE = 20
 QUERY_MAX_LENGTH = 200
@@ -242,19 +253,38 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- the article page ----------------------------------------------------------------------
 
 
-def _live_row(slug: str) -> Mapping[str, Any] | None:
-    """What decides the answer (404, 410, 304 or which snapshot): one small indexed query."""
-    return (
-        Article.objects.filter(slug=slug)
-        .values(
+CITED = "current_publication__cited__"
+LIVE_FIELDS = {
+    "number": f"{CITED}number",
+    "status": f"{CITED}reference__retraction_status",
+    "changed_at": f"{CITED}reference__status_changed_at",
+    "checked_at": f"{CITED}reference__checked_at",
+    "doi": f"{CITED}reference__doi",
+    "pmid": f"{CITED}reference__pmid",
+}
+
+
+def _live_rows(slug: str) -> list[dict[str, Any]]:
+    """What decides the answer (404, 410, 304 or which snapshot) and the live evidence
+    status of each reference the live publication cites: one indexed query, a row per
+    reference (one row when it cites none)."""
+    return list(
+        Article.objects.filter(slug=slug).values(
             "state",
             "archived_reason",
             "current_publication_id",
             "current_publication__title",
             "current_publication__published_at",
+            "current_publication__corrected_at",
+            **{name: F(path) for name, path in LIVE_FIELDS.items()},
         )
-        .first()
     )
+
+
+def correction_shown(corrected_at: datetime.datetime | None, now: datetime.datetime) -> bool:
+    """A correction is noted at the top of the page for CORRECTION_NOTICE_DAYS."""
+    days = datetime.timedelta(days=settings.CORRECTION_NOTICE_DAYS)
+    return corrected_at is not None and now - corrected_at <= days
 
 
 def _snapshot(publication_id: int) -> tuple[Publication, list[Any]]:
@@ -307,7 +337,8 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _article_response(request: HttpRequest, slug: str) -> tuple[HttpResponse, int | None]:
-    row = _live_row(slug)
+    rows = _live_rows(slug)
+    row = rows[0] if rows else None
     if row is None or row["current_publication_id"] is None:
         raise Http404("No such article.")
     if row["state"] == State.ARCHIVED:
@@ -321,24 +352,38 @@ def _article_response(request: HttpRequest, slug: str) -> tuple[HttpResponse, in
 
     publication_id = row["current_publication_id"]
     published_at = row["current_publication__published_at"]
-    version = f"p{publication_id}.{published_at.timestamp():.6f}"
+    live = evidence.from_rows(published_at, rows)
+    show_correction = correction_shown(row["current_publication__corrected_at"], timezone.now())
+    version = (
+        f"p{publication_id}.{published_at.timestamp():.6f}"
+        f".e{live.fingerprint()}.c{int(show_correction)}"
+    )
     viewer = f"-u{request.user.pk}" if request.user.is_authenticated else ""
     etag = quote_etag(f"{version}-{MARKUP_FINGERPRINT}{viewer}")
-    last_modified = int(published_at.timestamp())
+    last_modified = int(live.last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         response = _cached_page(request, version)
     if response is None:
         publication, reviewers = _snapshot(publication_id)
         path = reverse("public:article", args=[slug])
+        history = page_history(publication)
         response = render_public(
             request,
             "public/article.html",
             {
                 "publication": publication,
+                "slug": slug,
                 "canonical_url": request.build_absolute_uri(path),
                 "reviewers": reviewers,
-                "structured_data": structured_data(request, path, publication, reviewers),
+                "evidence": live,
+                "references_html": evidence.live_references_html(publication.references_html, live),
+                "page_history": history,
+                "corrections": [e for e in history if e["kind"] == PublicationKind.CORRECTION]
+                if show_correction
+                else [],
+                "report_form": ReaderReportForm(initial={"publication": publication.number}),
+                "structured_data": structured_data(request, path, publication, reviewers, live),
             },
         )
         _keep_page(request, version, response, ARTICLE_CACHE_SECONDS)
@@ -346,6 +391,23 @@ def _article_response(request: HttpRequest, slug: str) -> tuple[HttpResponse, in
         response.headers.setdefault("ETag", etag)
         response.headers.setdefault("Last-Modified", http_date(last_modified))
     return response, last_modified
+
+
+def page_history(publication: Publication) -> list[dict[str, Any]]:
+    """The publication's frozen page history, newest first, dated and labelled."""
+    entries = []
+    for entry in publication.page_history or []:
+        kind = entry.get("kind", PublicationKind.UPDATE)
+        entries.append(
+            {
+                **entry,
+                "published_at": datetime.datetime.fromisoformat(entry["published_at"]),
+                "kind_label": PublicationKind(kind).label
+                if kind in PublicationKind.values
+                else kind,
+            }
+        )
+    return entries
 
 
 # --- MedicalWebPage structured data --------------------------------------------------------
@@ -384,34 +446,103 @@ def _citation(entry: Any) -> dict[str, Any] | None:
 
 
 def _person(request: HttpRequest, user: Any) -> dict[str, Any]:
+    """A board member; the specialty is what they know about, not a job title."""
     person: dict[str, Any] = {"@type": "Person", "name": user.get_full_name() or user.username}
     profile = getattr(user, "board_profile", None)
     if profile is not None:
         if profile.credentials:
             person["honorificSuffix"] = profile.credentials
         if profile.specialty:
-            person["jobTitle"] = profile.specialty
+            person["knowsAbout"] = profile.specialty
         person["url"] = request.build_absolute_uri(profile.get_absolute_url())
+    person["memberOf"] = {"@type": "Organization", "name": f"{settings.SITE_NAME} {BOARD_NAME}"}
     return person
 
 
+BOARD_NAME = "Medical Advisory Board"
+SCHEMA_AUDIENCE = {"patient": "Patient", "clinician": "Clinician"}
+
+
 def structured_data(
-    request: HttpRequest, path: str, publication: Publication, reviewers: list[Any]
+    request: HttpRequest,
+    path: str,
+    publication: Publication,
+    reviewers: list[Any],
+    live: evidence.LiveEvidence | None = None,
 ) -> SafeString:
     """The page's MedicalWebPage JSON-LD, escaped so no value can close the script element."""
-    data = {
+    url = request.build_absolute_uri(path)
+    statuses = live.statuses if live is not None else {}
+    citations = []
+    for entry in publication.citations or []:
+        work = _citation(entry)
+        if work is None:
+            continue
+        number = entry.get("number") if isinstance(entry, dict) else None
+        status = statuses.get(number, "") if number is not None else ""
+        if status in evidence.SCHEMA_STATUS:
+            work["creativeWorkStatus"] = evidence.SCHEMA_STATUS[status]
+        citations.append(work)
+    site = request.build_absolute_uri(reverse("public:home"))
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "url": request.build_absolute_uri(path),
+        "url": url,
+        "mainEntityOfPage": url,
         "headline": publication.title,
         "description": publication.summary,
+        "inLanguage": settings.LANGUAGE_CODE.split("-")[0],
+        "audience": {
+            "@type": "MedicalAudience",
+            "audienceType": SCHEMA_AUDIENCE.get(publication.audience, "Patient"),
+        },
         "datePublished": getattr(publication, "first_published_at", None)
         or publication.published_at,
         "dateModified": publication.published_at,
         "lastReviewed": publication.approved_at.date(),
         "reviewedBy": [_person(request, user) for user in reviewers],
-        "citation": [c for c in map(_citation, publication.citations or []) if c],
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "citation": citations,
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": site},
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": site},
     }
+    if publication.subject:
+        data["about"] = {"@type": "MedicalCondition", "name": publication.subject}
+    if publication.author_names:
+        data["author"] = [{"@type": "Person", "name": name} for name in publication.author_names]
+    else:
+        data["author"] = {"@type": "Organization", "name": settings.SITE_NAME, "url": site}
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": entry["note"],
+            "datePublished": entry["published_at"],
+        }
+        for entry in publication.page_history or []
+        if entry.get("kind") == PublicationKind.CORRECTION and entry.get("note")
+    ]
+    if corrections:
+        data["correction"] = corrections
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(JSON_IN_SCRIPT_ESCAPES))  # noqa: S308 - escaped just above
+
+
+# --- what browsers and crawlers ask for -----------------------------------------------------
+
+FAVICON = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+# Working pages and report endpoints are of no use to a crawler; everything public is.
+ROBOTS_DISALLOW = ("/admin/", "/accounts/", "/drafts/", "/review/", "/publishing/", "/reports/")
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append("Disallow: /articles/*/report/")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(FAVICON, content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=7 * 86400)
+    return response

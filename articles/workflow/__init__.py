@@ -20,6 +20,7 @@ Where each action lives:
 - assignments.py assign_reviewers, accept_assignment, decline_assignment,
                  withdraw_assignment, reassign (named reviewers, due dates)
 - points.py      answer_points (the author's answers to a request's numbered points)
+- readers.py     submit_report, triage_report, start_rereview_from_report, evidence_found
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ from articles.workflow.dispatch import (
 )
 from articles.workflow.points import answer_points
 from articles.workflow.publishing import archive, publish, publish_due, revise, when_to_publish
+from articles.workflow.readers import (
+    TooManyReports,
+    evidence_found,
+    start_rereview_from_report,
+    submit_report,
+    triage_report,
+)
 from articles.workflow.review import approve, request_changes, start_rereview, start_review
 from articles.workflow.submission import resubmit, submit, withdraw
 
@@ -63,6 +71,7 @@ __all__ = [
     "BODY_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
     "TRANSITIONS",
+    "TooManyReports",
     "add_comment",
     "approve",
     "archive",
@@ -71,6 +80,7 @@ __all__ = [
     "change_authors",
     "change_slug",
     "create_article",
+    "evidence_found",
     "perform",
     "publish",
     "publish_due",
@@ -79,8 +89,11 @@ __all__ = [
     "revise",
     "save_content",
     "start_rereview",
+    "start_rereview_from_report",
     "start_review",
     "submit",
+    "submit_report",
+    "triage_report",
     "unique_slug",
     "validate_content",
     "when_to_publish",

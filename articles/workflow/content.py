@@ -68,6 +68,7 @@ def create_article(
     summary: str = "",
     body: str = "",
     audience: str = "patient",
+    subject: str = "",
     authors: Iterable[Any] = (),
     slug: str = "",
 ) -> Article:
@@ -89,6 +90,7 @@ def create_article(
                     summary=summary.strip(),
                     body=body,
                     audience=audience,
+                    subject=subject.strip(),
                     slug=slug,
                 )
                 article._history_user = by
@@ -135,6 +137,7 @@ def save_content(
     summary: str,
     body: str,
     audience: str | None = None,
+    subject: str | None = None,
 ) -> Article:
     """Save title, summary and body over `expected_revision`, the one the editor started from.
 
@@ -153,6 +156,7 @@ def save_content(
             "summary": summary.strip(),
             "body": body,
             "audience": audience or locked.audience,
+            "subject": locked.subject if subject is None else subject.strip(),
         }
         same_content = all(getattr(locked, field) == value for field, value in new.items())
         cited_before = _cited(locked)

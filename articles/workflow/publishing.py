@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from articles import checks, notifications, rules
 from articles.exceptions import WorkflowError
-from articles.models import Article, Publication, Review, ReviewRound
+from articles.models import (
+    Article,
+    Publication,
+    PublicationKind,
+    PublicationReference,
+    Review,
+    ReviewRound,
+)
 from articles.rendering import RenderedArticle, render_article
 from articles.workflow.frame import (
     acting,
@@ -26,9 +33,11 @@ from articles.workflow.frame import (
 )
 from articles.workflow.rounds import close_round
 from editorial.dates import add_months
+from references.models import Citation
 
 # A "Publish at" passed this recently (a minute-precision field filled in for "now") is now.
 NOW_TOLERANCE = datetime.timedelta(minutes=2)
+CHANGE_NOTE_MAX_LENGTH = Publication._meta.get_field("change_note").max_length or 300
 
 
 def when_to_publish(
@@ -75,21 +84,45 @@ def require_four_eyes(article: Article, by: Any) -> None:
 
 
 def publish(
-    *, article: Article, by: Any, at: datetime.datetime | None = None, comment: str = ""
+    *,
+    article: Article,
+    by: Any,
+    at: datetime.datetime | None = None,
+    comment: str = "",
+    change_note: str | None = None,
+    is_correction: bool | None = None,
 ) -> Article:
     """approved → published, now; or, with a future `at`, schedule it for then.
 
-    Publishing writes an immutable Publication of the approved revision. A scheduled
-    publication is carried out by `manage.py publish_scheduled`, which calls this again as
-    the editor who scheduled it.
+    Publishing writes an immutable Publication of the approved revision, with the public
+    `change_note` ("what changed") readers see in its Page history, `is_correction` when the
+    change fixes an error. A scheduled publication is carried out by `manage.py
+    publish_scheduled`, which calls this again as the editor who scheduled it, with the
+    note given when it was scheduled.
     """
     now = timezone.now()
     at = when_to_publish(at, now)
     comment = clean_text(comment, name="A comment")
+    if change_note is not None and len(change_note.strip()) > CHANGE_NOTE_MAX_LENGTH:
+        raise WorkflowError(
+            f"Keep the change note to {CHANGE_NOTE_MAX_LENGTH} characters: readers see it "
+            "in the Page history."
+        )
     with acting(article, "publish", by=by, may=rules.may_manage) as locked:
         require_four_eyes(locked, by)
+        if change_note is None:
+            change_note = locked.scheduled_change_note
+        if is_correction is None:
+            is_correction = locked.scheduled_is_correction
+        change_note = clean_text(change_note, name="A change note")
+        if is_correction and not change_note:
+            raise WorkflowError(
+                "Say what was corrected: a correction is shown to readers with its note."
+            )
         if at is not None:
             locked.publish_at, locked.publish_scheduled_by = at, by
+            locked.scheduled_change_note = change_note
+            locked.scheduled_is_correction = bool(is_correction)
             when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")
             record(
                 locked,
@@ -101,8 +134,15 @@ def publish(
         else:
             # A reference retracted since the approval must not go live with it.
             require_conditions(checks.approval_problems(locked), "published")
-            _write_publication(locked, by=by, now=now)
+            _write_publication(
+                locked,
+                by=by,
+                now=now,
+                change_note=change_note,
+                is_correction=bool(is_correction),
+            )
             locked.publish_at, locked.publish_scheduled_by = None, None
+            locked.scheduled_change_note, locked.scheduled_is_correction = "", False
             record(locked, "publish", by=by, comment=comment)
             notifications.published(locked)
     return locked
@@ -142,7 +182,24 @@ def publish_due(
     return published, refused
 
 
-def _write_publication(article: Article, *, by: Any, now: datetime.datetime) -> Publication:
+def publication_kind(previous: Publication | None, revision: int, is_correction: bool) -> str:
+    if previous is None:
+        return PublicationKind.FIRST
+    if is_correction:
+        return PublicationKind.CORRECTION
+    if previous.revision == revision:
+        return PublicationKind.REREVIEW
+    return PublicationKind.UPDATE
+
+
+def _write_publication(
+    article: Article,
+    *,
+    by: Any,
+    now: datetime.datetime,
+    change_note: str = "",
+    is_correction: bool = False,
+) -> Publication:
     review_round = approved_round(article)
     approved_at = review_round.closed_at or now
     previous = article.current_publication
@@ -157,6 +214,14 @@ def _write_publication(article: Article, *, by: Any, now: datetime.datetime) -> 
         else render_article(article)
     )
     number = (article.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+    kind = publication_kind(previous, article.revision, is_correction)
+    entry = {
+        "number": number,
+        "published_at": now.isoformat(),
+        "kind": kind,
+        "note": change_note,
+    }
+    earlier = list(previous.page_history) if previous is not None else []
     publication = Publication.objects.create(
         article=article,
         number=number,
@@ -173,8 +238,23 @@ def _write_publication(article: Article, *, by: Any, now: datetime.datetime) -> 
         next_review_due=add_months(timezone.localdate(approved_at), policy.review_interval_months),
         published_at=now,
         published_by=by if getattr(by, "is_authenticated", False) else None,
+        audience=article.audience,
+        subject=article.subject,
+        author_names=[notifications.name_of(user) for user in article.authors.all()],
+        change_note=change_note,
+        is_correction=is_correction,
+        kind=kind,
+        page_history=[entry, *earlier],
+        corrected_at=now if is_correction else getattr(previous, "corrected_at", None),
     )
     publication.approvers.set(approvers_of(review_round))
+    # The approved revision's citation rows: content cannot change once approved.
+    PublicationReference.objects.bulk_create(
+        PublicationReference(publication=publication, reference_id=reference_id, number=number)
+        for number, reference_id in Citation.objects.filter(article=article).values_list(
+            "number", "reference_id"
+        )
+    )
     article.current_publication = publication
     return publication
 

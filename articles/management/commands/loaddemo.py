@@ -141,6 +141,7 @@ class Command(BaseCommand):
             summary=data["summary"],
             body=data["body"],
             audience=data["audience"],
+            subject=data.get("subject", ""),
         )
         for action, actor, kwargs in PATHS[data["state"]]:
             person = author if actor == "author" else users[actor]
