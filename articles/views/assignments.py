@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from articles import rules, workflow
 from articles.exceptions import WorkflowError
 from articles.forms import AcceptForm, AssignForm, DeclineForm, ReassignForm
-from articles.models import Article, ReviewAssignment, ReviewRound, State
+from articles.models import Article, ReviewAssignment, ReviewRound
 from articles.views import common
 from articles.views.kept import keep_text_when_signed_out
 from articles.workflow.assignments import ASSIGNABLE_STATES, default_due
@@ -334,14 +334,7 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
         by_article[assignment.round.article_id].append(assignment)
     for article in articles:
         article.assignments_now = by_article.get(article.pk, [])
-    # Once the review is under way the article is in the queue's "Needs you" section, with
-    # its due date: listed here only until then, so no article shows twice.
-    mine = list(
-        live.active()
-        .filter(reviewer=user)
-        .exclude(round__article__state=State.UNDER_REVIEW)
-        .order_by("due_at")[:ASSIGNED_LIMIT]
-    )
+    mine = list(live.active().filter(reviewer=user).order_by("due_at")[:ASSIGNED_LIMIT])
     overdue = None
     if roles.is_editor(user):
         late = live.overdue(now)
