@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +126,7 @@ class LiveEvidence:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
-def from_rows(published_at: datetime.datetime, rows: Iterable[dict[str, Any]]) -> LiveEvidence:
+def from_rows(published_at: datetime.datetime, rows: Iterable[Mapping[str, Any]]) -> LiveEvidence:
     """LiveEvidence from the public page's first query (one row per cited reference)."""
     references = [
         LiveReference(

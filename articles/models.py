@@ -21,7 +21,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from articles import rules
-from references.models import Citation
+from references.models import Citation, Reference
 
 
 class State(models.TextChoices):
@@ -677,8 +677,10 @@ class Publication(models.Model):
     corrected_at = models.DateTimeField(
         null=True, blank=True, help_text="When the latest correction up to this one went live."
     )
-    cited_references = models.ManyToManyField(
-        "references.Reference", through="PublicationReference", related_name="+"
+    cited_references: models.ManyToManyField[Reference, PublicationReference] = (
+        models.ManyToManyField(
+            "references.Reference", through="PublicationReference", related_name="+"
+        )
     )
 
     history = HistoricalRecords()

@@ -152,7 +152,7 @@ class Reference(models.Model):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Reference:
         instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("retraction_status")
+        instance._loaded_status = instance.__dict__.get("retraction_status", "")
         return instance
 
     def normalize(self) -> None:

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -264,7 +265,7 @@ LIVE_FIELDS = {
 }
 
 
-def _live_rows(slug: str) -> list[dict[str, Any]]:
+def _live_rows(slug: str) -> list[Mapping[str, Any]]:
     """What decides the answer (404, 410, 304 or which snapshot) and the live evidence
     status of each reference the live publication cites: one indexed query, a row per
     reference (one row when it cites none)."""
