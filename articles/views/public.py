@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
