@@ -209,3 +209,62 @@ def test_two_board_members_with_the_same_name_both_get_a_profile(db: Any) -> Non
     one = BoardProfile.objects.create(user=first, credentials="MD")
     two = BoardProfile.objects.create(user=second, credentials="MD")
     assert one.slug != two.slug
+
+
+def test_declining_an_assignment_takes_a_2000_character_reason(
+    browser: Client, policy: Any, make_article: Any, editor: Any, reviewer: Any
+) -> None:
+    from articles import workflow
+    from articles.models import ReviewAssignment
+
+    article = make_article("submitted")
+    (assignment,) = workflow.assign_reviewers(article=article, by=editor, reviewers=[reviewer])
+    browser.force_login(reviewer)
+    response = browser.post(f"/assignments/{assignment.pk}/decline/", {"reason": long_text()})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assignment = ReviewAssignment.objects.get(pk=assignment.pk)
+    assert (assignment.status, assignment.decline_reason) == ("declined", long_text())
+
+
+def test_the_editor_takes_the_longest_subject(browser: Client, author: Any, reference: Any) -> None:
+    limit = Article._meta.get_field("subject").max_length
+    browser.force_login(author)
+    response = browser.post(
+        reverse("articles:new"),
+        {
+            "title": "Which medicines help painful diabetic neuropathy?",
+            "subject": ("Painful diabetic peripheral neuropathy " * 10)[:limit],
+            "summary": long_text(),
+            "body": long_text() + " [@pmid:27999003]",
+            "audience": "clinician",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert len(Article.objects.get().subject) == len(
+        ("Painful diabetic peripheral neuropathy " * 10)[:limit].strip()
+    )
+
+
+def test_publishing_a_revision_takes_the_longest_change_note_and_keeps_an_over_long_one(
+    browser: Client, policy: Any, make_article: Any, editor: Any, author: Any, reviewer: Any
+) -> None:
+    from articles import workflow
+    from articles.models import Publication
+    from tests.conftest import edit_body
+
+    limit = Publication._meta.get_field("change_note").max_length
+    article = make_article("published")
+    workflow.revise(article=article, by=author)
+    edit_body(article, by=author, body=article.body + "\n\nDoses updated for 2026.")
+    workflow.submit(article=article, by=author)
+    workflow.start_review(article=article, by=reviewer)
+    workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
+    browser.force_login(editor)
+    url = reverse("articles:publish", args=[article.pk])
+    over = browser.post(url, {"at": "", "change_note": "x" * (limit + 1)})
+    assert over.status_code == 400
+    assert "x" * (limit + 1) in over.content.decode()
+    note = ("Dosage table updated to the 2026 guideline; " * 20)[:limit].strip()
+    response = browser.post(url, {"at": "", "change_note": note})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Publication.objects.filter(article=article).latest("number").change_note == note
