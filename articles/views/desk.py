@@ -153,25 +153,19 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
     if action == "preview":
         return _editor(request, article, form)
     data = form.cleaned_data
-    fields = ("title", "summary", "body", "audience", "subject")
-    # A reference added to the library since the last save changes what the same text
-    # cites: saving again re-derives the citation rows, so count that as a change too.
-    cites_now = len(rendering.render_text(data["body"]).citations)
-    changed = cites_now != article.citation_set.count() or any(
-        data[name] != getattr(article, name) for name in fields
-    )
+    before = article.revision
     try:
-        if changed:
-            workflow.save_content(
-                article=article,
-                by=request.user,
-                expected_revision=data["expected_revision"] or 0,
-                title=data["title"],
-                summary=data["summary"],
-                body=data["body"],
-                audience=data["audience"],
-                subject=data["subject"],
-            )
+        workflow.save_content(
+            article=article,
+            by=request.user,
+            expected_revision=data["expected_revision"] or 0,
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            audience=data["audience"],
+            subject=data["subject"],
+        )
+        changed = article.revision != before
     except EditConflict as conflict:
         kept = ArticleForm(
             initial={

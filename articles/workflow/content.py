@@ -144,13 +144,13 @@ def save_content(
     Refused unless the article is a draft or has changes requested, and `by` is one of its
     authors or an editor. A save over a newer revision raises EditConflict, which carries
     the submitted text so that nothing typed is lost. Content identical to the current
-    revision, citing the same references, is not an edit: the revision stays.
+    revision, citing the same references, is not an edit: nothing is written, and a stale
+    form sending the current text is no conflict.
     """
     submitted = {"title": title, "summary": summary, "body": body}
     body = normalize_newlines(body)
     validate_content(title, summary, body)
     with acting(article, "edit", by=by, may=rules.may_edit, state=require_editable) as locked:
-        require_revision(locked, expected_revision, submitted)
         new = {
             "title": title.strip(),
             "summary": summary.strip(),
@@ -158,15 +158,19 @@ def save_content(
             "audience": audience or locked.audience,
             "subject": locked.subject if subject is None else subject.strip(),
         }
-        same_content = all(getattr(locked, field) == value for field, value in new.items())
-        cited_before = _cited(locked)
-        for field, value in new.items():
-            setattr(locked, field, value)
-        sync_citations(locked)
-        if same_content and _cited(locked) == cited_before:
-            return locked
-        # New text, or the same text now citing differently (a reference it names was added
-        # to the library since): a new revision either way.
+        if all(getattr(locked, field) == value for field, value in new.items()):
+            # The text sent is the text stored, whatever revision the form started from:
+            # nothing can be lost, so no conflict. Re-deriving the citations still counts
+            # when a reference the text names was added to the library since.
+            cited_before = _cited(locked)
+            sync_citations(locked)
+            if _cited(locked) == cited_before:
+                return locked
+        else:
+            require_revision(locked, expected_revision, submitted)
+            for field, value in new.items():
+                setattr(locked, field, value)
+            sync_citations(locked)
         locked.revision += 1
         record(locked, "edit", by=by, transition=False)
     return locked
