@@ -32,7 +32,7 @@ from articles.views.kept import render_kept
 from articles.views.labels import ACTION_LABELS
 from editorial.admin_history import ReadOnlyHistoryAdmin
 
-CONTENT_FIELDS = ("title", "summary", "body", "audience")
+CONTENT_FIELDS = ("title", "summary", "body", "audience", "subject")
 REVIEW_PAGE_ACTIONS = {"approve", "request_changes"}
 ROUND_FIELDS = (
     "number",
@@ -87,7 +87,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "summary", "body", "audience", "authors"]
+        fields = ["title", "slug", "subject", "summary", "body", "audience", "authors"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,7 +164,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     ]
     filter_horizontal = ["authors"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "audience", "authors"]}),
+        (None, {"fields": ["title", "slug", "subject", "summary", "body", "audience", "authors"]}),
         (
             "Workflow",
             {
@@ -256,6 +256,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
                     summary=data.get("summary", ""),
                     body=data.get("body", ""),
                     audience=data.get("audience") or Audience.PATIENT,
+                    subject=data.get("subject") or "",
                     slug=data.get("slug") or "",
                     authors=[a for a in data.get("authors", []) if a.pk != request.user.pk],
                 )
@@ -273,6 +274,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
                     summary=data["summary"],
                     body=data["body"],
                     audience=data["audience"],
+                    subject=data["subject"],
                 )
                 data["expected_revision"] = obj.revision
             if "slug" in changed:

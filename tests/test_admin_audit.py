@@ -168,3 +168,36 @@ def test_a_page_where_nothing_can_be_changed_has_no_save_button(
     assert 'value="revise"' in live or 'value="archive"' in live  # the workflow's buttons stay
     draft = client.get(change_url(make_article())).content.decode()
     assert 'name="_save"' in draft
+
+
+def test_the_admin_edits_the_subject_through_the_workflow(
+    client: Any, policy: Any, make_article: Any, editor: Any
+) -> None:
+    article = make_article()
+    client.force_login(editor)
+    data = change_form_data(client, change_url(article))
+    data["subject"] = "Peripheral neuropathy"
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.subject == "Peripheral neuropathy"
+    assert events(article)[-1] == "edit"
+
+
+def test_a_stale_form_sending_the_current_text_is_no_conflict_and_no_edit(
+    make_article: Any, author: Any
+) -> None:
+    article = make_article()
+    stale = article.revision
+    edit_body(article, by=author, body=article.body + "\n\nA newer paragraph.")
+    article.refresh_from_db()
+    revision = article.revision
+    workflow.save_content(
+        article=article,
+        by=author,
+        expected_revision=stale,
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+    )
+    article.refresh_from_db()
+    assert article.revision == revision
