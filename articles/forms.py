@@ -318,9 +318,8 @@ class PublishForm(Form):
         help_text="Corrections are also noted at the top of the page for 30 days.",
     )
 
-    def __init__(self, *args: Any, article: Article | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.article = article
         self.fields["is_correction"].help_text = (
             "Corrections are also noted at the top of the page for "
             f"{settings.CORRECTION_NOTICE_DAYS} days."
@@ -329,19 +328,6 @@ class PublishForm(Form):
         self.fields[
             "at"
         ].help_text = f"Leave empty to publish now. Times are in the site's time zone, {zone}."
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        live = self.article.current_publication if self.article is not None else None
-        updated = live is not None and live.revision != getattr(self.article, "revision", None)
-        if updated and not (data.get("change_note") or "").strip():
-            self.add_error(
-                "change_note",
-                "Say what changed: readers see this note in the page's history.",
-            )
-        if data.get("is_correction") and not (data.get("change_note") or "").strip():
-            self.add_error("change_note", "Say what was corrected.")
-        return data
 
 
 class ArchiveForm(Form):

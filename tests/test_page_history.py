@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -141,3 +142,20 @@ def test_the_feed_carries_a_correction_as_an_update(client, live, author, review
     workflow.publish(article=live, by=editor, change_note="The dose was wrong", is_correction=True)
     feed = client.get("/feed/").content.decode()
     assert "Correction: The dose was wrong" in feed
+
+
+def test_the_workflow_itself_refuses_an_update_without_a_change_note(
+    policy: Any, make_article: Any, author: Any, reviewer: Any, editor: Any
+) -> None:
+    """Not only the publishing form: the admin and any command go through publish()."""
+    article = make_article("published")
+    workflow.revise(article=article, by=author)
+    edit_body(article, by=author, body=article.body + "\n\nDoses updated for 2026.")
+    workflow.submit(article=article, by=author)
+    workflow.start_review(article=article, by=reviewer)
+    workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
+    with pytest.raises(WorkflowError, match="Say what changed"):
+        workflow.publish(article=article, by=editor)
+    workflow.publish(article=article, by=editor, change_note="Doses updated for 2026.")
+    article.refresh_from_db()
+    assert article.current_publication.change_note == "Doses updated for 2026."

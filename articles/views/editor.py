@@ -96,7 +96,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         action="publish",
         form_name="publish_form",
-        make_form=lambda article: PublishForm(request.POST, auto_id=PUBLISH_IDS, article=article),
+        make_form=lambda article: PublishForm(request.POST, auto_id=PUBLISH_IDS),
         act=act,
     )
 

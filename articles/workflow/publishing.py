@@ -119,6 +119,9 @@ def publish(
             raise WorkflowError(
                 "Say what was corrected: a correction is shown to readers with its note."
             )
+        live = locked.current_publication
+        if live is not None and live.revision != locked.revision and not change_note:
+            raise WorkflowError("Say what changed: readers see this note in the page's history.")
         if at is not None:
             locked.publish_at, locked.publish_scheduled_by = at, by
             locked.scheduled_change_note = change_note
