@@ -370,3 +370,29 @@ def test_the_transitions_offered_are_those_of_the_state_and_the_person(
     assert workflow.available_transitions(article, reviewer) == ["start_review"]
     assert set(workflow.available_transitions(article, editor)) == {"withdraw", "archive"}
     assert workflow.available_transitions(article, make_user("nobody")) == []
+
+
+def test_a_summary_over_its_bound_is_refused_by_the_workflow_on_every_path(
+    make_article: Any, author: Any
+) -> None:
+    from articles.workflow.content import SUMMARY_MAX_LENGTH
+
+    article = make_article()
+    with pytest.raises(WorkflowError, match="Summary is 10,001 characters; the limit is 10,000"):
+        workflow.save_content(
+            article=article,
+            by=author,
+            expected_revision=article.revision,
+            title=article.title,
+            summary="s" * (SUMMARY_MAX_LENGTH + 1),
+            body=article.body,
+        )
+    saved = workflow.save_content(
+        article=article,
+        by=author,
+        expected_revision=article.revision,
+        title=article.title,
+        summary="s" * SUMMARY_MAX_LENGTH,
+        body=article.body,
+    )
+    assert len(saved.summary) == SUMMARY_MAX_LENGTH

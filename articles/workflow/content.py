@@ -29,6 +29,7 @@ def _max_length(name: str) -> int:
 TITLE_MAX_LENGTH = _max_length("title")
 SLUG_MAX_LENGTH = _max_length("slug")
 BODY_MAX_LENGTH = 500_000
+SUMMARY_MAX_LENGTH = 10_000  # two or three sentences for readers in a hurry; a bound, not a goal
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -48,6 +49,10 @@ def validate_content(title: str, summary: str, body: str) -> None:
     if len(title) > TITLE_MAX_LENGTH:
         problems.append(
             f"Title is {len(title):,} characters; keep it to {TITLE_MAX_LENGTH} or fewer."
+        )
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        problems.append(
+            f"Summary is {len(summary):,} characters; the limit is {SUMMARY_MAX_LENGTH:,}."
         )
     if len(body) > BODY_MAX_LENGTH:
         problems.append(f"Body is {len(body):,} characters; the limit is {BODY_MAX_LENGTH:,}.")
