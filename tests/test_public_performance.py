@@ -42,7 +42,7 @@ def heavy(policy, make_article, author, reviewer, second_reviewer, editor):
         workflow.approve(article=article, by=reviewer, conflict_of_interest="none")
         if article.state != "approved":
             workflow.approve(article=article, by=second_reviewer, conflict_of_interest="none")
-        workflow.publish(article=article, by=editor)
+        workflow.publish(article=article, by=editor, change_note="References updated.")
     article.refresh_from_db()
     return article
 

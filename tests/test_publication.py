@@ -114,7 +114,7 @@ def test_the_next_publication_changes_the_live_page(client, policy, live, author
     workflow.submit(article=live, by=author)
     workflow.start_review(article=live, by=reviewer)
     workflow.approve(article=live, by=reviewer, conflict_of_interest="none")
-    workflow.publish(article=live, by=editor)
+    workflow.publish(article=live, by=editor, change_note="The question now covers more.")
     after = page(client, live)
     assert after != before
     assert b"What else helps peripheral neuropathy?" in after
