@@ -320,7 +320,14 @@ def scattered_edits(rng: random.Random, body: str, changes: int) -> list[str]:
     return bodies
 
 
-def seed_working_shape(*, submitted: int = 250, under_review: int = 250, due: int = 2_000) -> None:
+def seed_working_shape(
+    *,
+    submitted: int = 250,
+    under_review: int = 250,
+    due: int = 2_000,
+    long_words: int = 10_000,
+    long_changes: int = 500,
+) -> None:
     """The pages the team works in, at the size of a real site (issue 10)."""
     rng = random.Random(20251126)
     if Article.objects.filter(slug=LONG_SLUG).exists():
@@ -341,9 +348,12 @@ def seed_working_shape(*, submitted: int = 250, under_review: int = 250, due: in
     with transaction.atomic():  # all of it or nothing: the long article marks it as done
         _seed_in_progress(rng, submitted, under_review, writers, board, library)
         set_review_dates(due)
-        _seed_long_article(rng, policy, board, author, editor, library)
-    with connection.cursor() as cursor:  # as autovacuum would, after the updates above
-        cursor.execute("VACUUM (ANALYZE)")
+        _seed_long_article(
+            rng, policy, board, author, editor, library, words=long_words, changes=long_changes
+        )
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:  # as autovacuum would, after the updates above
+            cursor.execute("VACUUM (ANALYZE)")
     print(f"  working shape seeded in {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -446,10 +456,10 @@ def _seed_in_progress(rng, submitted, under_review, writers, board, library) -> 
     )
 
 
-def _seed_long_article(rng, policy, board, author, editor, library) -> None:  # noqa: ANN001
+def _seed_long_article(rng, policy, board, author, editor, library, *, words, changes) -> None:  # noqa: ANN001
     """10,000 words, live at revision 1, then revised in 500 places, one save each."""
     keys = [r.key for r in rng.sample(library, CITED_PER_ARTICLE)]
-    first = long_body(rng, 10_000, keys)
+    first = long_body(rng, words, keys)
     article = workflow.create_article(
         by=author,
         title="What does the evidence say about exercise for chronic conditions (long review)?",
@@ -464,12 +474,13 @@ def _seed_long_article(rng, policy, board, author, editor, library) -> None:  # 
         article=article,
         by=board[1],
         conflict_of_interest="none",
+        checklist=["yes"] * len(policy.review_checklist or []),
         acknowledged_warnings=[w.code for w in checks.approval_warnings(article)],
     )
     workflow.publish(article=article, by=editor)
     workflow.revise(article=article, by=author)
     article.refresh_from_db()
-    for n, body in enumerate(scattered_edits(rng, first, 500), start=1):
+    for n, body in enumerate(scattered_edits(rng, first, changes), start=1):
         workflow.save_content(
             article=article,
             by=author,
@@ -479,7 +490,7 @@ def _seed_long_article(rng, policy, board, author, editor, library) -> None:  # 
             body=body,
         )
         if n % 100 == 0:
-            print(f"  long article: {n} of 500 revisions", flush=True)
+            print(f"  long article: {n} of {changes} revisions", flush=True)
     workflow.submit(article=article, by=author)
     workflow.start_review(article=article, by=board[0])
 
