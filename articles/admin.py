@@ -31,6 +31,7 @@ from articles.models import (
 from articles.views.kept import render_kept
 from articles.views.labels import ACTION_LABELS
 from editorial.admin_history import ReadOnlyHistoryAdmin
+from editorial.admin_lists import LightListMixin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience", "subject")
 REVIEW_PAGE_ACTIONS = {"approve", "request_changes"}
@@ -66,6 +67,17 @@ TRANSITION_HELP = {
     ),
     "archive": "Take the article out of service; its public address answers 410 Gone.",
 }
+
+
+# A publication's page as readers see it: what its list rows never show.
+PUBLICATION_PAGE_COLUMNS = (
+    "summary",
+    "body_html",
+    "references_html",
+    "citations",
+    "author_names",
+    "page_history",
+)
 
 
 class ReadOnlyAdminMixin:
@@ -146,11 +158,16 @@ class WorkflowEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
+class ArticleAdmin(LightListMixin, FSMAdminMixin, ReadOnlyHistoryAdmin):
     form = ArticleAdminForm
     fsm_fields = ["state"]
     list_display = ["title", "state", "audience", "revision", "live_since", "updated_at"]
     list_filter = ["state", "audience", ("authors", admin.RelatedOnlyFieldListFilter)]
+    list_defer = (
+        "summary",
+        "body",
+        *(f"current_publication__{name}" for name in PUBLICATION_PAGE_COLUMNS),
+    )
     search_fields = ["title", "summary", "slug", "authors__username", "authors__last_name"]
     readonly_fields = [
         "state",
@@ -366,7 +383,7 @@ class ArticleAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewRoundAdmin(LightListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["article", "number", "kind", "revision", "outcome", "opened_at", "closed_at"]
     list_filter = ["outcome", "kind"]
     search_fields = ["article__title"]
@@ -374,7 +391,7 @@ class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(LightListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "round",
         "reviewer",
@@ -390,7 +407,7 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
+class ReviewAssignmentAdmin(LightListMixin, ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """Who was asked to review what, by when, and what they answered. Changed only on the
     assign and review pages (articles.workflow.assignments), never here."""
 
@@ -402,14 +419,14 @@ class ReviewAssignmentAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommentAdmin(LightListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["article", "author", "revision", "created_at"]
     search_fields = ["article__title", "body"]
     list_select_related = ["article", "author"]
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WorkflowEventAdmin(LightListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "article",
@@ -425,7 +442,7 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
+class PublicationAdmin(LightListMixin, ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "title",
         "number",
@@ -438,11 +455,12 @@ class PublicationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     list_filter = ["policy", "published_at"]
     search_fields = ["title", "article__slug"]
     list_select_related = ["policy"]
-    date_hierarchy = "published_at"
+    list_defer = PUBLICATION_PAGE_COLUMNS
+    ordering = ["-published_at", "-pk"]
 
 
 @admin.register(ReaderReport)
-class ReaderReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReaderReportAdmin(LightListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Readers' reports, to look up; triage happens on /reports/ through the workflow."""
 
     list_display = ["article", "category", "status", "created_at", "handled_by"]

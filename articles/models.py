@@ -156,6 +156,8 @@ class Article(FSMModelMixin, models.Model):
                 condition=Q(state__in=[s.value for s in State]), name="article_state_valid"
             ),
         ]
+        # The admin's list, most recently changed first, without sorting every article.
+        indexes = [models.Index(fields=["updated_at", "id"], name="article_updated_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -695,6 +697,8 @@ class Publication(models.Model):
         # date without scanning every (wide) publication row.
         indexes = [
             models.Index(fields=["next_review_due"], name="publication_review_due_idx"),
+            # Newest first, in the admin's list and the feed, without sorting every row.
+            models.Index(fields=["published_at", "id"], name="publication_published_idx"),
         ]
 
     def __str__(self) -> str:

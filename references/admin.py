@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from editorial.admin_history import ReadOnlyHistoryAdmin
+from editorial.admin_lists import LightListMixin
 from references import checking, lookup
 from references.forms import ReferenceForm
 from references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
@@ -33,7 +34,7 @@ class ReferenceAdminForm(ReferenceForm):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(ReadOnlyHistoryAdmin):
+class ReferenceAdmin(LightListMixin, ReadOnlyHistoryAdmin):
     form = ReferenceAdminForm
     list_display = [
         "title", "kind", "study_design", "journal", "year", "doi", "pmid", "retraction_status"
