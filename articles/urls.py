@@ -35,6 +35,7 @@ urlpatterns = [
     path("drafts/<int:pk>/revise/", desk.transition, {"action": "revise"}, name="revise"),
     path("review/", queue.queue, name="queue"),
     path("review/<int:pk>/", review.review, name="review"),
+    path("review/<int:pk>/changes/", review.changes, name="changes"),
     path("review/<int:pk>/start/", review.start_review, name="start_review"),
     path("review/<int:pk>/approve/", review.approve, name="approve"),
     path("review/<int:pk>/request-changes/", review.request_changes, name="request_changes"),

@@ -150,7 +150,7 @@ def test_review_page_diff_is_computed_once_per_revision_pair(
 
     calls = []
     real = diff.content_diff
-    monkeypatch.setattr(diff, "content_diff", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(diff, "content_diff", lambda *a, **k: calls.append(1) or real(*a, **k))
     client.force_login(reviewer)
     for _ in range(3):
         page = client.get(f"/review/{article.pk}/").text

@@ -87,30 +87,53 @@ def _runs(a: list[str], b: list[str], cleanup: str) -> list[tuple[bool, list[str
     return runs
 
 
-def _changes(old: str, new: str) -> list[tuple[bool, str, str]]:
+def _changes(old: str, new: str) -> list[tuple[bool, str, str, bool]]:
     """Paragraphs first, so a moved paragraph reads as removed there and added here; then
-    words inside each run of changed paragraphs."""
-    chunks: list[tuple[bool, str, str]] = []
+    words inside each run of changed paragraphs. The last item says whether the chunk is
+    a run of whole unchanged paragraphs."""
+    chunks: list[tuple[bool, str, str, bool]] = []
     for same, removed, added in _runs(_PARAGRAPH.findall(old), _PARAGRAPH.findall(new), "No"):
         if same or not removed or not added:
-            chunks.append((same, "".join(removed), "".join(added)))
+            chunks.append((same, "".join(removed), "".join(added), same))
             continue
         for same_words, old_words, new_words in _runs(
             tokens("".join(removed)), tokens("".join(added)), CLEANUP
         ):
-            chunks.append((same_words, "".join(old_words), "".join(new_words)))
+            chunks.append((same_words, "".join(old_words), "".join(new_words), False))
     return chunks
 
 
-def word_diff(old: str, new: str) -> SafeString:
+def _gap(count: int) -> str:
+    noun = "paragraph" if count == 1 else "paragraphs"
+    return f'<span class="diff-gap">… {count:,} unchanged {noun} …</span>\n\n'
+
+
+def _around_changes(text: str, *, first: bool, last: bool, context: int) -> list[str]:
+    """A run of unchanged paragraphs as shown between changes: `context` paragraphs next to
+    each change, the rest counted."""
+    paragraphs = _PARAGRAPH.findall(text)
+    before = [] if first else paragraphs[:context]
+    after = [] if last else paragraphs[len(paragraphs) - context :] if context else []
+    hidden = len(paragraphs) - len(before) - len(after)
+    if hidden <= 0:
+        return [escape(text)]
+    return [escape("".join(before)), _gap(hidden), escape("".join(after))]
+
+
+def word_diff(
+    old: str, new: str, *, context: int | None = None, limit: int | None = None
+) -> SafeString:
     """Every token escaped; removed runs in <del>, added runs in <ins>.
 
     A space between two changed words joins them into one change, so "every day" →
-    "most days" reads as one replacement rather than two.
+    "most days" reads as one replacement rather than two. With `context`, runs of
+    unchanged paragraphs are shown as that many paragraphs next to each change and a count
+    of the rest; with `limit`, the HTML stops at a change once it has that many characters
+    (see `is_cut`).
     """
     chunks = _changes(old or "", new or "")
     merged: list[list] = []
-    for index, (same, removed, added) in enumerate(chunks):
+    for index, (same, removed, added, whole) in enumerate(chunks):
         between_changes = (
             same
             and not removed.strip()
@@ -119,30 +142,52 @@ def word_diff(old: str, new: str) -> SafeString:
             and not chunks[index + 1][0]
         )
         if same and not between_changes:
-            merged.append([True, removed, added])
+            merged.append([True, removed, added, whole])
         elif merged and not merged[-1][0]:
             merged[-1][1] += removed
             merged[-1][2] += added
         else:
-            merged.append([False, removed, added])
+            merged.append([False, removed, added, False])
     parts: list[str] = []
-    for same, removed, added in merged:
-        if same:
-            parts.append(escape(removed))
-            continue
-        if removed:
-            parts.append(f"<del>{escape(removed)}</del>")
-        if added:
-            parts.append(f"<ins>{escape(added)}</ins>")
+    size = 0
+    for index, (same, removed, added, whole) in enumerate(merged):
+        if limit is not None and size >= limit and not same:
+            parts.append(CUT)
+            break
+        if same and whole and context is not None:
+            shown = _around_changes(
+                removed, first=index == 0, last=index == len(merged) - 1, context=context
+            )
+        elif same:
+            shown = [escape(removed)]
+        else:
+            shown = [f"<del>{escape(removed)}</del>" if removed else "", ""]
+            shown[1] = f"<ins>{escape(added)}</ins>" if added else ""
+        parts.extend(shown)
+        size += sum(map(len, shown))
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
-def content_diff(old: dict[str, str], new: dict[str, str]) -> list[FieldDiff]:
+# Where a diff stopped at its `limit`: the rest is on the page with the whole comparison.
+CUT = '<span class="diff-gap diff-cut">… more changes follow …</span>'
+
+
+def is_cut(html: str) -> bool:
+    return html.endswith(CUT)
+
+
+def content_diff(
+    old: dict[str, str],
+    new: dict[str, str],
+    *,
+    context: int | None = None,
+    limit: int | None = None,
+) -> list[FieldDiff]:
     """Title, summary and body, each compared word by word."""
     return [
         FieldDiff(
             label=label,
-            html=word_diff(old.get(name, ""), new.get(name, "")),
+            html=word_diff(old.get(name, ""), new.get(name, ""), context=context, limit=limit),
             changed=(old.get(name, "") or "") != (new.get(name, "") or ""),
         )
         for name, label in (("title", "Title"), ("summary", "Summary"), ("body", "Body"))
@@ -150,17 +195,24 @@ def content_diff(old: dict[str, str], new: dict[str, str]) -> list[FieldDiff]:
 
 
 def cached_content_diff(
-    key: str, sides: Callable[[], tuple[dict[str, str], dict[str, str]]]
+    key: str,
+    sides: Callable[[], tuple[dict[str, str], dict[str, str]]],
+    *,
+    context: int | None = None,
+    limit: int | None = None,
 ) -> list[FieldDiff]:
     """content_diff of the two texts `sides()` loads, computed once per `key`.
 
     The key must name two immutable versions (revisions, history records); the texts are
     only loaded when the diff is not in the cache yet.
     """
-    cache_key = f"content-diff:v1:{key}"
+    cache_key = f"content-diff:v2:{key}:{context}:{limit}"
     found = cache.get(cache_key)
     if found is None:
-        found = [(d.label, str(d.html), d.changed) for d in content_diff(*sides())]
+        found = [
+            (d.label, str(d.html), d.changed)
+            for d in content_diff(*sides(), context=context, limit=limit)
+        ]
         cache.set(cache_key, found, CACHE_SECONDS)
     return [
         FieldDiff(label=label, html=mark_safe(html), changed=changed)  # noqa: S308 - escaped above

@@ -59,7 +59,7 @@ def review_page(
     compare_label, diff = _comparison(article, rounds)
     context: dict[str, Any] = {
         "article": article,
-        "rendered": rendering.render_article(article),
+        "rendered": rendering.render_article_cached(article),
         "actions": actions,
         "is_contributor": rules.is_contributor(article, user),
         "current_round": current,
@@ -109,12 +109,23 @@ def _identity(article: Article) -> str:
     return f"{article.pk}.{article.created_at.timestamp():.6f}"
 
 
-def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[FieldDiff] | None]:
+# The review page shows each change with a paragraph either side and stops after this many
+# characters of diff; the whole comparison has its own page (`changes`).
+DIFF_CONTEXT_PARAGRAPHS = 1
+DIFF_SHOWN_CHARACTERS = 40_000
+
+
+def _comparison(
+    article: Article, rounds: list[ReviewRound], *, whole: bool = False
+) -> tuple[str, list[FieldDiff] | None]:
     """The working copy against the live publication, else against the last round's revision.
 
     Both sides are immutable (a revision's text never changes once saved), so the diff is
     computed once per pair and kept in the cache; the older text is only loaded on a miss.
     """
+    shown: dict[str, Any] = (
+        {} if whole else {"context": DIFF_CONTEXT_PARAGRAPHS, "limit": DIFF_SHOWN_CHARACTERS}
+    )
     working = {"title": article.title, "summary": article.summary, "body": article.body}
     publication = article.current_publication
     if publication is not None:
@@ -129,7 +140,7 @@ def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[
             return snapshot, working
 
         key = f"review:{_identity(article)}:publication-{publication.pk}:{article.revision}"
-        return label, cached_content_diff(key, live)
+        return label, cached_content_diff(key, live, **shown)
     earlier = next((r for r in rounds if r.revision != article.revision), None)
     if earlier is None:
         return "", None
@@ -140,7 +151,7 @@ def _comparison(article: Article, rounds: list[ReviewRound]) -> tuple[str, list[
     key = f"review:{_identity(article)}:revision-{earlier.revision}:{article.revision}"
     return (
         f"the revision reviewed in round {earlier.number} (revision {earlier.revision})",
-        cached_content_diff(key, reviewed),
+        cached_content_diff(key, reviewed, **shown),
     )
 
 
@@ -150,6 +161,21 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk, Article.objects.select_related("current_publication")
     )
     return review_page(request, article)
+
+
+@login_required
+def changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review page's comparison in full: every paragraph, every change."""
+    article = common.article_for(
+        request.user, pk, Article.objects.select_related("current_publication")
+    )
+    rounds = list(ReviewRound.objects.filter(article=article))
+    compare_label, diff = _comparison(article, rounds, whole=True)
+    return render(
+        request,
+        "articles/changes.html",
+        {"article": article, "compare_label": compare_label, "diff": diff},
+    )
 
 
 def not_offered(article: Article, user: Any, action: str) -> WorkflowError | None:
