@@ -317,3 +317,124 @@ def test_pasted_dois_and_pmids_are_looked_up_for_the_preview_and_written_only_on
         "guideline",
         "dataset",
     }
+
+
+# --- an RIS file written by Zotero itself (fixtures' README: asreview's pubmed_zotero.ris) ----
+
+ZOTERO_EXPORT = "zotero_export_pubmed_ibd.ris"
+
+
+def zotero_export() -> str:
+    """The file as Zotero wrote it: CRLF line ends kept (read_text would turn them into LF)."""
+    return (FIXTURES / ZOTERO_EXPORT).read_bytes().decode("utf-8")
+
+
+def _raw_ris_records(text: str) -> list[dict[str, list[str]]]:
+    records, tags = [], {}
+    for line in text.splitlines():
+        tag, _, value = line.partition("  - ")
+        if tag == "ER":
+            records.append(tags)
+            tags = {}
+        elif value:
+            tags.setdefault(tag, []).append(value)
+    return records
+
+
+def test_a_zotero_ris_export_is_read_as_the_file_says():
+    text = zotero_export()
+    assert text.startswith("TY  - JOUR\r\n") and "ER  - \r\n\r\n" in text
+    raw = _raw_ris_records(text)
+    reading = importing.read(text, "Exported Items.ris")
+    assert reading.problems == []
+    assert len(reading.entries) == len(raw) == 6
+    for entry, tags in zip(reading.entries, raw, strict=True):
+        fields = entry.fields
+        assert [f"{a['family']}, {a['given']}" for a in fields["authors"]] == tags["AU"]
+        assert fields["doi"] == tags["DO"][0].lower()
+        assert (fields["journal"], fields["journal_abbrev"]) == (tags["T2"][0], tags["J2"][0])
+        assert (fields["volume"], fields["issue"]) == (tags["VL"][0], tags["IS"][0])
+        assert fields["year"] == int(tags["PY"][0])
+    # Zotero's DA: "2019///" (year only), "2019/10//undefined" (no day), "2019/07/24/".
+    dates = [
+        (e.fields["year"], e.fields.get("month"), e.fields.get("day")) for e in reading.entries
+    ]
+    assert [tags["DA"][0] for tags in raw][:4] == [
+        "2019///",
+        "2019/10//undefined",
+        "2019/08//undefined",
+        "2019/07/24/",
+    ]
+    assert dates[:4] == [(2019, None, None), (2019, 10, None), (2019, 8, None), (2019, 7, 24)]
+    assert [e.fields["pages"] for e in reading.entries][:3] == ["121-128", "947-955", "e16881"]
+
+
+def test_a_zotero_ris_export_previews_adds_merges_and_skips_what_the_library_has(
+    client, author, db
+):
+    # Already in the library: one of its works by DOI (in another spelling), one by title, year
+    # and first author (no DOI there).
+    by_doi = Reference.objects.create(title="Mindfulness-based CBT in youth", doi="10.2196/14432")
+    by_title = Reference.objects.create(
+        title="Outcomes of inflammatory bowel disease surgery in obese versus non-obese "
+        "patients: a meta-analysis",
+        authors=[{"family": "Hicks", "given": "G"}],
+        year=2019,
+    )
+    text = zotero_export()
+    client.force_login(author)
+
+    preview = upload(client, "Exported Items.ris", text + text)  # the export twice in one file
+    assert preview.status_code == 200
+    assert "4</strong> to add" in preview.text
+    assert "0</strong> to update" in preview.text
+    assert "8</strong> already in the library" in preview.text
+    assert "0</strong> could not be read" in preview.text
+    assert "the same DOI" in preview.text
+    assert "the same title, year and first author" in preview.text
+    assert "the same reference as record 1 (line 1) in this file" in preview.text
+    assert "an editor could add" in preview.text  # never for an author to change
+    assert Reference.objects.count() == 2  # the preview writes nothing
+
+    cancelled = re.search(r'name="plan" value="([^"]+)"', preview.text).group(1)
+    assert client.post(IMPORT, {"plan": cancelled, "cancel": "1"}).status_code == 302
+    assert Reference.objects.count() == 2  # a refused preview writes nothing either
+
+    assert confirm(client, upload(client, "Exported Items.ris", text + text)).status_code == 302
+    assert Reference.objects.count() == 6  # 4 new, the 2 already there kept
+    by_doi.refresh_from_db()
+    by_title.refresh_from_db()
+    assert by_doi.title == "Mindfulness-based CBT in youth" and by_doi.journal == ""
+    assert by_title.doi is None
+    added = Reference.objects.get(doi="10.1097/md.0000000000016881")
+    assert len(added.authors) == 6 and (added.year, added.month) == (2019, 8)
+
+    again = upload(client, "Exported Items.ris", text)
+    assert "0</strong> to add" in again.text and "6</strong> already in the library" in again.text
+    confirm(client, again)
+    assert Reference.objects.count() == 6  # never added twice
+
+
+def test_an_editor_importing_the_zotero_export_fills_only_blanks(client, editor, db):
+    existing = Reference.objects.create(title="Kept as the library has it", doi="10.2196/14432")
+    client.force_login(editor)
+    preview = upload(client, "Exported Items.ris", zotero_export())
+    assert "5</strong> to add" in preview.text
+    assert "1</strong> to update" in preview.text
+    assert Reference.objects.count() == 1
+    confirm(client, preview)
+    existing.refresh_from_db()
+    assert existing.title == "Kept as the library has it"  # never overwritten
+    assert (existing.journal, existing.volume, existing.pages) == (
+        "JMIR research protocols",
+        "8",
+        "e14432",
+    )
+    assert [a["family"] for a in existing.authors] == [
+        "Ewais",
+        "Begun",
+        "Kenny",
+        "Headey",
+        "Kisely",
+    ]
+    assert Reference.objects.count() == 6

@@ -1,11 +1,14 @@
-"""Real Crossref answers recorded by rcrossref, read as the raw answer says (fixtures' README)."""
+"""Real Crossref answers recorded by rcrossref and habanero, read as the raw answer says (fixtures'
+README)."""
 
 from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
+from references import checking
 from references.lookup import fields_from_crossref, lookup_reference
 from references.models import Reference
 from tests.reference_fakes import FIXTURES, FakeServices
@@ -170,3 +173,86 @@ def test_a_pubmed_summary_keeps_every_author_the_date_and_the_notice_links(db):
     ]
     assert reference.retraction_status == Reference.RetractionStatus.RETRACTED
     assert reference.formatted.endswith("Retracted.")
+
+
+# --- notices Crossref really sent (fixtures' README: habanero and rcrossref cassettes) --------
+
+
+PLOS_CORRECTED = "10.1371/journal.pone.0033693"  # updated-by: a correction (habanero)
+PLOS_RETRACTED = "10.1371/journal.pone.0090062"  # named by a retraction notice (rcrossref)
+
+
+def _notices(doi: str) -> list[dict]:
+    data = json.loads((FIXTURES / f"crossref_notices_{doi.replace('/', '_')}.json").read_text())
+    return data["message"]["items"]
+
+
+def test_a_recorded_updated_by_correction_is_recorded_on_look_up(db):
+    services = FakeServices()
+    message = _message(PLOS_CORRECTED)
+    reference = lookup_reference(PLOS_CORRECTED.upper(), client=services.client()).reference
+    reference.refresh_from_db()
+    assert [(u["type"], u["DOI"]) for u in message["updated-by"]] == [
+        ("correction", "10.1371/annotation/c76da2c1-ccb8-4797-94c1-359d3ceceeda")
+    ]
+    assert reference.retraction_status == Reference.RetractionStatus.CORRECTED
+    assert reference.checked_at is not None
+    assert reference.authors == _raw_names(message)
+    assert (reference.journal, reference.year, reference.month, reference.day) == (
+        "PLoS ONE",
+        2012,
+        3,
+        21,
+    )
+    assert reference.formatted.endswith("Correction published.")
+
+
+def test_a_recorded_retraction_notice_found_through_update_to_retracts_the_work(db):
+    (notice,) = _notices(PLOS_RETRACTED)
+    (update,) = notice["update-to"]
+    assert (update["type"], update["DOI"], update["updated"]["date-parts"]) == (
+        "retraction",
+        PLOS_RETRACTED,
+        [[2019, 1, 10]],
+    )
+    (cited,) = notice["reference"]  # the notice cites the work it retracts
+    reference = Reference.objects.create(
+        doi=PLOS_RETRACTED, title=cited["article-title"], year=int(cited["year"])
+    )
+    services = FakeServices()
+    # Only the notice side is recorded; the work's own answer is a stand-in with no updated-by,
+    # so the retraction can only come from the notice's update-to.
+    services.answer(
+        "crossref",
+        PLOS_RETRACTED,
+        httpx.Response(
+            200, json={"message": {"DOI": PLOS_RETRACTED, "title": [cited["article-title"]]}}
+        ),
+    )
+    changes = []
+    (outcome,) = checking.check_batch(
+        [reference], client=services.client(), on_change=lambda **change: changes.append(change)
+    )
+    asked = [(r.url.path, r.url.params.get("filter")) for r in services.requests]
+    assert ("/works", f"updates:{PLOS_RETRACTED}") in asked
+    reference.refresh_from_db()
+    assert reference.retraction_status == Reference.RetractionStatus.RETRACTED
+    assert (outcome.before, outcome.after, outcome.problems) == ("unchecked", "retracted", [])
+    assert [(c["before"], c["after"]) for c in changes] == [("unchecked", "retracted")]
+    assert reference.formatted.endswith("Retracted.")
+
+
+def test_a_recorded_retraction_notice_counts_only_for_the_doi_it_names(db):
+    """The same real notice served for another DOI (the cassette's next retracted PLOS ONE
+    article) says nothing about it: update-to names 10.1371/journal.pone.0090062 only."""
+    other = "10.1371/journal.pone.0083541"
+    reference = Reference.objects.create(doi=other, title="PknE, a Serine/Threonine Protein Kinase")
+    services = FakeServices()
+    services.answer("crossref", other, httpx.Response(200, json={"message": {"title": ["PknE"]}}))
+    notice_answer = FIXTURES / f"crossref_notices_{PLOS_RETRACTED.replace('/', '_')}.json"
+    services.answer(
+        "crossref-updates", other, httpx.Response(200, json=json.loads(notice_answer.read_text()))
+    )
+    checking.check_batch([reference], client=services.client(), on_change=lambda **_: None)
+    reference.refresh_from_db()
+    assert reference.retraction_status == Reference.RetractionStatus.OK
