@@ -125,3 +125,13 @@ def test_production_turns_on_hsts_two_factor_and_address_lockout_and_development
     assert run(DEBUG="false", SECRET_KEY=REAL_SECRET, SECURE_HSTS_SECONDS="0")[0] == "0"
     assert run() == ["0", "False", "False"]
     assert run(MFA_REQUIRED="true") == ["0", "True", "False"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
