@@ -105,7 +105,7 @@ def _changes(old: str, new: str) -> list[tuple[bool, str, str, bool]]:
 
 def _gap(count: int) -> str:
     noun = "paragraph" if count == 1 else "paragraphs"
-    return f'<span class="diff-gap">… {count:,} unchanged {noun} …</span>\n\n'
+    return f'<span class="diff-gap">… {count:,} unchanged {noun} …</span>'
 
 
 def _around_changes(text: str, *, first: bool, last: bool, context: int) -> list[str]:
