@@ -33,7 +33,7 @@ from articles.views.labels import ACTION_LABELS
 from editorial.admin_history import ReadOnlyHistoryAdmin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience", "subject")
-REVIEW_PAGE_ACTIONS = {"approve", "request_changes"}
+REVIEW_PAGE_ACTIONS = {"approve", "request_changes", "dismiss_evidence_flag"}
 ROUND_FIELDS = (
     "number",
     "kind",
@@ -65,6 +65,10 @@ TRANSITION_HELP = {
         "Leave the time empty to publish now, or choose when it should go live."
     ),
     "archive": "Take the article out of service; its public address answers 410 Gone.",
+    "dismiss_evidence_flag": (
+        "On the review page: say why a concern or correction about a cited reference needs "
+        "no change to the live page."
+    ),
 }
 
 

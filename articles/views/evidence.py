@@ -1,0 +1,32 @@
+"""The forms of the board's answer to an evidence notice ("Reviewed: no change needed",
+with a reason), on the queue's "Evidence flagged" rows and the review page; the view that
+takes them is articles.views.review.dismiss_evidence_flag."""
+
+from __future__ import annotations
+
+from django.forms import Form
+
+from articles.forms import DismissEvidenceFlagForm
+from articles.models import PublicationReference
+
+
+def attach_forms(
+    flags: list[PublicationReference],
+    *,
+    prefix: str,
+    bound: Form | None = None,
+) -> None:
+    """Each notice's own "Reviewed: no change needed" form (ids unique on the page); the
+    one posted and refused keeps what was typed."""
+    for flag in flags:
+        if bound is not None and str(bound.data.get("reference")) == str(flag.reference_id):
+            flag.dismiss_form = bound
+            continue
+        changed_at = flag.reference.status_changed_at
+        flag.dismiss_form = DismissEvidenceFlagForm(
+            initial={
+                "reference": flag.reference_id,
+                "found": changed_at.isoformat() if changed_at else "",
+            },
+            auto_id=f"{prefix}-{flag.reference_id}-%s",
+        )
