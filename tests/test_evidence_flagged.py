@@ -195,11 +195,11 @@ def test_a_reviewer_marks_it_reviewed_with_a_reason_and_it_leaves_the_queue(
     )
     event = WorkflowEvent.objects.filter(article=live).first()
     assert event.transition == "dismiss_evidence_flag" and event.actor == reviewer
-    assert "reference 1: a correction found" in event.comment and REASON in event.comment
+    assert event.comment == f"reference 1, correction: {REASON}"
     live.refresh_from_db()
     assert live.state == State.PUBLISHED  # the page stays as it is
     history = client.get(f"/drafts/{live.pk}/history/").text
-    assert "Reviewed: no change needed: reference 1: a correction found" in history
+    assert "Reviewed: no change needed: reference 1, correction: The correction fixes" in history
 
 
 def test_the_review_page_shows_the_notice_and_its_answer_form(client, live, reference, reviewer):
@@ -211,7 +211,11 @@ def test_the_review_page_shows_the_notice_and_its_answer_form(client, live, refe
     assert f'action="/review/{live.pk}/evidence-reviewed/"' in page
     client.post(dismiss_url(live), dismissal(reference))
     page = client.get(f"/review/{live.pk}/").text
-    assert 'id="evidence-flags"' not in page
+    assert f'action="/review/{live.pk}/evidence-reviewed/"' not in page
+    assert "Every notice about the live version has been answered." in page
+    answered = page[page.index("Answered notices (1)") :]
+    assert "Reviewed: no change needed</strong> · expression of concern about" in answered
+    assert REASON in answered and "by Rosa Lind" in answered
 
 
 def test_an_author_on_the_board_cannot_mark_their_own_article_reviewed(
@@ -309,7 +313,7 @@ def test_starting_a_re_review_from_the_row_answers_the_flag(client, live, refere
     answer = EvidenceFlagReview.objects.get()
     assert answer.outcome == EvidenceFlagReview.Outcome.REREVIEW and answer.reviewed_by == reviewer
     event = WorkflowEvent.objects.filter(article=live, transition="start_rereview").get()
-    assert "evidence notice on reference 1: an expression of concern" in event.comment
+    assert event.comment == "evidence notice: reference 1, expression of concern"
     # Sent back to the authors, the live page is not flagged again for the same notice.
     workflow.request_changes(article=live, by=reviewer, comment="Weigh the concern.")
     page = client.get(QUEUE).text

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.forms import Form
 
 from articles.forms import DismissEvidenceFlagForm
-from articles.models import PublicationReference
+from articles.models import Article, EvidenceFlagReview, PublicationReference
 
 
 def attach_forms(
@@ -30,3 +30,14 @@ def attach_forms(
             },
             auto_id=f"{prefix}-{flag.reference_id}-%s",
         )
+
+
+def answered_notices(article: Article) -> list[EvidenceFlagReview]:
+    """The board's answers to the live page's notices, newest first: who, when and why."""
+    if article.current_publication_id is None:
+        return []
+    return list(
+        EvidenceFlagReview.objects.filter(publication_id=article.current_publication_id)
+        .select_related("reviewed_by", "reference")
+        .order_by("-reviewed_at", "-pk")
+    )

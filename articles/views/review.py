@@ -90,6 +90,7 @@ def review_page(
         "publish_form": forms.get("publish_form") or PublishForm(auto_id=PUBLISH_IDS),
         "archive_form": forms.get("archive_form") or ArchiveForm(auto_id=ARCHIVE_IDS),
         "evidence_flags": flags,
+        "answered_notices": evidence.answered_notices(article),
         "refused": refused,
         "may_edit": rules.may_edit(article, user),
         **assignments.review_page_context(request, article, current, forms),

@@ -15,12 +15,11 @@ import datetime
 from typing import Any
 
 from articles import rules
-from articles.evidence import long_date
 from articles.exceptions import WorkflowError
 from articles.models import Article, EvidenceFlagReview, PublicationReference
 from articles.workflow.frame import acting, clean_text, record, require_transition_state
 
-FOUND = {"concern": "an expression of concern", "corrected": "a correction"}
+FOUND = {"concern": "expression of concern", "corrected": "correction"}
 
 
 def open_flags(article: Article) -> list[PublicationReference]:
@@ -36,11 +35,9 @@ def open_flags(article: Article) -> list[PublicationReference]:
 
 
 def describe(flag: PublicationReference) -> str:
-    """'reference 2: a correction found May 2, 2026' (the history keeps it short)."""
+    """'reference 2, correction': short, so the history row keeps the reason after it."""
     reference = flag.reference
-    found = FOUND.get(reference.retraction_status, reference.get_retraction_status_display())
-    when = long_date(reference.status_changed_at) if reference.status_changed_at else ""
-    return f"reference {flag.number}: {found} found {when}".rstrip()
+    return f"reference {flag.number}, {FOUND[reference.retraction_status]}"
 
 
 def settle_flags(
@@ -71,7 +68,7 @@ def rereview_comment(article: Article, comment: str = "") -> tuple[str, list[Pub
     flags = open_flags(article)
     if not flags:
         return comment, []
-    because = "evidence notice on " + "; ".join(describe(f) for f in flags)
+    because = "evidence notice: " + "; ".join(describe(f) for f in flags)
     return (f"{comment} ({because})" if comment else because), flags
 
 
@@ -120,7 +117,7 @@ def dismiss_evidence_flag(
             )
         noticed = "; ".join(describe(f) for f in flags)
         # The transition first: its condition is that a notice is still unanswered.
-        record(locked, "dismiss_evidence_flag", by=by, comment=f"{noticed}. {reason}")
+        record(locked, "dismiss_evidence_flag", by=by, comment=f"{noticed}: {reason}")
         settle_flags(
             locked, flags, by=by, outcome=EvidenceFlagReview.Outcome.NO_CHANGE, reason=reason
         )
