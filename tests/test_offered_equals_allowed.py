@@ -115,9 +115,9 @@ def test_the_pages_offer_each_person_exactly_what_the_workflow_allows(
 
 def flag(reference: Reference) -> None:
     """An expression of concern found now, after the article went live."""
-    reference.refresh_from_db()
-    reference.retraction_status = Reference.RetractionStatus.CONCERN
-    reference.save()
+    found = Reference.objects.get(pk=reference.pk)
+    found.retraction_status = Reference.RetractionStatus.CONCERN
+    found.save()
 
 
 def live_article_in(state: str, make_article: Any, author: Any, editor: Any) -> Article:
