@@ -276,8 +276,14 @@ def test_a_status_changed_since_the_page_was_read_is_refused_with_the_text_kept(
     response = client.post(dismiss_url(live), read)
     assert response.status_code == 400
     assert "status changed since you read the notice" in response.text
-    assert REASON.replace("’", "&#x27;")[:40] in response.text  # what was typed is kept
+    assert REASON[:40] in response.text  # what was typed is kept
     assert not EvidenceFlagReview.objects.exists()
+    # The form now carries the notice as it stands: sent again, it answers that one.
+    now_found = re.search(r'name="found" value="([^"]+)"', response.text).group(1)
+    assert now_found == reference.status_changed_at.isoformat() != read["found"]
+    response = client.post(dismiss_url(live), {**read, "found": now_found})
+    assert response.status_code == 302
+    assert EvidenceFlagReview.objects.get().status == Status.CORRECTED
 
 
 def test_a_later_status_change_flags_the_page_again(client, live, reference, reviewer):

@@ -16,20 +16,24 @@ def attach_forms(
     prefix: str,
     bound: Form | None = None,
 ) -> None:
-    """Each notice's own "Reviewed: no change needed" form (ids unique on the page); the
-    one posted and refused keeps what was typed."""
+    """Each notice's own "Reviewed: no change needed" form (ids unique on the page).
+
+    The one posted and refused keeps what was typed, with its errors, and carries the
+    notice as it stands now: if the status changed since it was read, sending it again
+    answers the notice now shown.
+    """
     for flag in flags:
-        if bound is not None and str(bound.data.get("reference")) == str(flag.reference_id):
-            flag.dismiss_form = bound
-            continue
         changed_at = flag.reference.status_changed_at
-        flag.dismiss_form = DismissEvidenceFlagForm(
-            initial={
-                "reference": flag.reference_id,
-                "found": changed_at.isoformat() if changed_at else "",
-            },
-            auto_id=f"{prefix}-{flag.reference_id}-%s",
-        )
+        current = {
+            "reference": flag.reference_id,
+            "found": changed_at.isoformat() if changed_at else "",
+        }
+        auto_id = f"{prefix}-{flag.reference_id}-%s"
+        if bound is not None and str(bound.data.get("reference")) == str(flag.reference_id):
+            typed = {**current, "reason": bound.data.get("reason", "")}
+            flag.dismiss_form = DismissEvidenceFlagForm(typed, auto_id=auto_id)
+        else:
+            flag.dismiss_form = DismissEvidenceFlagForm(initial=current, auto_id=auto_id)
 
 
 def answered_notices(article: Article) -> list[EvidenceFlagReview]:
