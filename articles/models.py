@@ -264,6 +264,7 @@ class Article(FSMModelMixin, models.Model):
         target=None,  # the state stays: the board answers the notice, the page stays live
         permission=_allowed(rules.may_review),
         conditions=[lambda article: isinstance(article, Article) and article.has_evidence_flag()],
+        custom={"form": "articles.forms.DismissEvidenceFlagForm"},  # the admin sends it here
     )
     def dismiss_evidence_flag(self, **_: Any) -> None:
         _workflow_only(self)
