@@ -34,7 +34,7 @@ from editorial.admin_history import ReadOnlyHistoryAdmin
 from editorial.admin_lists import LightListMixin
 
 CONTENT_FIELDS = ("title", "summary", "body", "audience", "subject")
-REVIEW_PAGE_ACTIONS = {"approve", "request_changes"}
+REVIEW_PAGE_ACTIONS = {"approve", "request_changes", "dismiss_evidence_flag"}
 ROUND_FIELDS = (
     "number",
     "kind",
@@ -66,6 +66,10 @@ TRANSITION_HELP = {
         "Leave the time empty to publish now, or choose when it should go live."
     ),
     "archive": "Take the article out of service; its public address answers 410 Gone.",
+    "dismiss_evidence_flag": (
+        "On the review page: say why a concern or correction about a cited reference needs "
+        "no change to the live page."
+    ),
 }
 
 

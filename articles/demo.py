@@ -203,6 +203,17 @@ DEMO_ARTICLES = [
     },
 ]
 
+# A check after publication that found a notice on a cited reference, as check_references
+# would record it: the demo's queue then shows "Evidence flagged" and the public page its
+# notice. (Made up for the demo: it says nothing about the real paper.)
+DEMO_EVIDENCE_NOTICES = [
+    {
+        "article": "Does regular walking help with knee osteoarthritis pain?",
+        "reference": "kolasinski2020",
+        "status": "corrected",
+    },
+]
+
 POLICY_BODY = """\
 ## How our articles are reviewed
 

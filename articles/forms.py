@@ -378,3 +378,17 @@ class TriageForm(Form):
         help_text="What was done, or why nothing needs doing. The reader sees it if they left an email.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DismissEvidenceFlagForm(Form):
+    """ "Reviewed: no change needed" for one reference's notice, as the page showed it."""
+
+    reference = forms.IntegerField(widget=forms.HiddenInput)
+    found = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label="Why no change is needed",
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": "Say why the page needs no change."},
+        help_text="Kept in the article's history, with your name.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

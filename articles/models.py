@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -146,6 +146,8 @@ class Article(FSMModelMixin, models.Model):
     _in_workflow: bool = False
     # Set on listed rows by the queue's views (articles.views.queue, .assignments).
     i_contributed: bool
+    evidence_flags: list[PublicationReference]
+    may_dismiss: bool
     assignments_now: list[ReviewAssignment]
     objects = ArticleQuerySet.as_manager()
 
@@ -257,6 +259,28 @@ class Article(FSMModelMixin, models.Model):
     )
     def start_rereview(self) -> None:
         _workflow_only(self)
+
+    @transition(
+        field=state,
+        source=[s for s in State if s != State.ARCHIVED],
+        target=None,  # the state stays: the board answers the notice, the page stays live
+        permission=_allowed(rules.may_review),
+        conditions=[lambda article: isinstance(article, Article) and article.has_evidence_flag()],
+        custom={"form": "articles.forms.DismissEvidenceFlagForm"},  # the admin sends it here
+    )
+    def dismiss_evidence_flag(self, **_: Any) -> None:
+        _workflow_only(self)
+
+    def has_evidence_flag(self) -> bool:
+        """A concern or correction about a reference of the live page, found after it went
+        live, that the board has not answered yet (PublicationReference.objects.flagged)."""
+        if self.current_publication_id is None or self.state == State.ARCHIVED:
+            return False
+        return (
+            PublicationReference.objects.flagged()
+            .filter(publication_id=self.current_publication_id)
+            .exists()
+        )
 
     @transition(
         field=state,
@@ -713,6 +737,28 @@ class Publication(models.Model):
         raise ImmutableError("A publication is never deleted.")
 
 
+# What a live page's evidence flags for the board (a retraction puts it up for re-review).
+FLAGGED_FOR_BOARD = (Reference.RetractionStatus.CONCERN, Reference.RetractionStatus.CORRECTED)
+
+
+class PublicationReferenceQuerySet(models.QuerySet["PublicationReference"]):
+    def flagged(self) -> PublicationReferenceQuerySet:
+        """References found under concern or corrected after the publication went live,
+        whose notice (status and when it was recorded) the board has not answered yet.
+
+        A later status change is a new notice: it flags the page again.
+        """
+        answered = EvidenceFlagReview.objects.filter(
+            publication=OuterRef("publication"),
+            reference=OuterRef("reference"),
+            status_changed_at=OuterRef("reference__status_changed_at"),
+        )
+        return self.filter(
+            reference__retraction_status__in=FLAGGED_FOR_BOARD,
+            reference__status_changed_at__gt=F("publication__published_at"),
+        ).filter(~Exists(answered))
+
+
 class PublicationReference(models.Model):
     """A reference as a publication cites it (its number there), written with the publication.
 
@@ -726,6 +772,10 @@ class PublicationReference(models.Model):
     )
     number = models.PositiveIntegerField()
 
+    objects = PublicationReferenceQuerySet.as_manager()
+    # Set on the notices a page lists (articles.views.evidence.attach_forms).
+    dismiss_form: Any
+
     class Meta:
         ordering = ["publication", "number"]
         constraints = [
@@ -736,6 +786,46 @@ class PublicationReference(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.number}] of publication {self.publication_id}"
+
+
+class EvidenceFlagReview(models.Model):
+    """The board's answer to an evidence notice found after publication: one reference's
+    concern or correction, as recorded at `status_changed_at`, for one publication.
+
+    "No change needed" (with the reason) or "re-review started". A later status change of
+    the reference is a new notice, not answered by this row.
+    """
+
+    class Outcome(models.TextChoices):
+        NO_CHANGE = "no_change", "Reviewed: no change needed"
+        REREVIEW = "rereview", "Re-review started"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="evidence_reviews"
+    )
+    reference = models.ForeignKey(
+        "references.Reference", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Reference.RetractionStatus.choices)
+    status_changed_at = models.DateTimeField(help_text="When the status answered was recorded.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "reference", "status_changed_at"],
+                name="evidence_flag_answered_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.get_status_display()} of {self.reference_id}"
 
 
 class ReaderReport(models.Model):

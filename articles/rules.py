@@ -128,6 +128,10 @@ PERMISSION_MESSAGES = {
         "Only a member of the Medical Advisory Board who has not written or edited this article "
         "can start its re-review."
     ),
+    "dismiss_evidence_flag": (
+        "Only a member of the Medical Advisory Board who has not written or edited this article "
+        "can mark an evidence notice about it reviewed."
+    ),
     "assign_reviewers": "Only an editor can assign reviewers.",
     "withdraw_assignment": "Only an editor can withdraw a reviewer's assignment.",
     "reassign": "Only an editor can reassign a review.",

@@ -19,6 +19,7 @@ from articles.models import (
     Article,
     Comment,
     Publication,
+    PublicationReference,
     Review,
     ReviewAssignment,
     ReviewRound,
@@ -111,6 +112,13 @@ def review_due_q(on: datetime.date) -> Q:
     """
     past_date = Publication.objects.filter(next_review_due__lte=on).values("pk")
     return Q(state=State.PUBLISHED) & (Q(current_publication__in=past_date) | cites_retracted_q())
+
+
+def evidence_flagged_q() -> Q:
+    """Live, and a concern or correction found after its publication went live is waiting
+    for the board's answer (`Article.has_evidence_flag`, for a page of rows at once)."""
+    flagged = PublicationReference.objects.flagged().values("publication_id")
+    return ~Q(state=State.ARCHIVED) & Q(current_publication__in=flagged)
 
 
 def overdue_q(on: datetime.date | None = None) -> Q:

@@ -40,6 +40,11 @@ urlpatterns = [
     path("review/<int:pk>/approve/", review.approve, name="approve"),
     path("review/<int:pk>/request-changes/", review.request_changes, name="request_changes"),
     path("review/<int:pk>/comment/", review.comment, name="comment"),
+    path(
+        "review/<int:pk>/evidence-reviewed/",
+        review.dismiss_evidence_flag,
+        name="dismiss_evidence_flag",
+    ),
     path("review/<int:pk>/publish/", editor.publish, name="publish"),
     path("review/<int:pk>/archive/", editor.archive, name="archive"),
     path("publishing/", editor.publishing, name="publishing"),

@@ -149,6 +149,13 @@ class Reference(models.Model):
             self._loaded_status = self.retraction_status
         super().save(*args, **kwargs)
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """The status read now is the one a later save compares with (status_changed_at)."""
+        super().refresh_from_db(*args, **kwargs)
+        fields = kwargs.get("fields")
+        if fields is None or "retraction_status" in fields:
+            self._loaded_status = self.retraction_status
+
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Reference:
         instance = super().from_db(db, field_names, values)

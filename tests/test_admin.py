@@ -138,6 +138,25 @@ def test_the_admin_sends_a_board_member_to_the_review_page_to_decide(
     assert not article.rounds.get().reviews.exists()
 
 
+def test_the_admins_evidence_button_leads_to_the_review_page_where_the_reason_is_asked(
+    client: Any, policy: Any, make_article: Any, reference: Any, reviewer: Any, staff_clerk: Any
+) -> None:
+    article = make_article("published")
+    found = type(reference).objects.get(pk=reference.pk)
+    found.retraction_status = "corrected"  # found after the article went live
+    found.save()
+    reviewer.is_staff = True
+    reviewer.save()
+    reviewer.user_permissions.add(*staff_clerk.user_permissions.all())
+    client.force_login(reviewer)
+    data = change_form_data(client, change_url(article))
+    data["_fsm_transition_to"] = "dismiss_evidence_flag"
+    response = client.post(change_url(article), data, follow=True)
+    assert response.redirect_chain[-1][0] == f"/review/{article.pk}/"
+    assert "Why no change is needed" in response.text
+    assert article.has_evidence_flag()  # nothing answered without a reason
+
+
 def test_the_admin_ignores_a_posted_state(
     client: Any, policy: Any, make_article: Any, editor: Any
 ) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from articles import workflow
+from references.models import Reference
 from tests.conftest import IN_CI, edit_body
 
 
@@ -78,7 +79,7 @@ LONG_TITLE = "Which non-drug treatments help " + "peripheral neuropathy pain in 
 
 @needs_vnu
 def test_working_and_public_pages_are_valid_html(
-    client, tmp_path, make_article, author, reviewer, editor, policy
+    client, tmp_path, make_article, author, reviewer, editor, policy, reference
 ):
     live = make_article("published", title="Does walking help knee pain?")
     workflow.revise(article=live, by=author)
@@ -94,7 +95,18 @@ def test_working_and_public_pages_are_valid_html(
     make_article("submitted", title=LONG_TITLE[:300])
     make_article("approved", title="Is yoga useful for back pain?")
     make_article(title="A draft question?")
+    flagged = make_article("published", title="Is tai chi good for balance?")
+    for status in ("concern", "corrected"):  # one notice answered, a newer one open
+        found = Reference.objects.get(pk=reference.pk)
+        found.retraction_status = status
+        found.save()
+        if status == "concern":
+            workflow.dismiss_evidence_flag(
+                article=flagged, by=reviewer, reason="Minor <i>erratum</i>."
+            )
     pages = {
+        "queue-flagged": get(client, reviewer, "/review/?section=flagged"),
+        "review-flagged": get(client, reviewer, f"/review/{flagged.pk}/"),
         "queue": get(client, reviewer, "/review/"),
         "queue-filtered": get(
             client, reviewer, "/review/?section=waiting&q=neuropathy&show=unassigned"
@@ -108,4 +120,6 @@ def test_working_and_public_pages_are_valid_html(
         "home": get(client, None, "/"),
         "article": get(client, None, f"/articles/{live.slug}/"),
     }
+    assert b"Answered notices (1)" in pages["review-flagged"]
+    assert b'action="/review/%d/evidence-reviewed/"' % flagged.pk in pages["queue-flagged"]
     assert validate(pages, tmp_path) == []

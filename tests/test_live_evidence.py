@@ -155,8 +155,15 @@ def test_a_concern_or_correction_flags_the_page_for_the_board(
     html = page(client, article)
     assert words in html and "the board has been told." in html
     assert WorkflowEvent.objects.filter(article=article, transition="evidence_notice").count() == 1
-    assert len([m for m in mail.outbox if article.title in m.subject]) == 1
+    told = [m for m in mail.outbox if article.title in m.subject]
+    assert len(told) == 1
+    assert "listed under “Evidence flagged” in the board's review queue" in told[0].body
     assert article not in Article.objects.review_due(timezone.localdate())
+    # Flagged for the board: listed in the queue until a board member answers it.
+    client.force_login(editor)
+    queue = client.get("/review/?section=flagged").content.decode()
+    assert 'Evidence flagged <span class="count">1</span>' in queue
+    assert article.title in queue and "Reference 2: A trial (2021)" in queue
 
 
 def test_a_status_known_when_the_board_approved_is_a_badge_not_a_new_notice(

@@ -61,3 +61,21 @@ def test_the_data_migration_creates_the_three_roles(db: Any) -> None:
     assert (
         Group.objects.get(name=roles.EDITORS).permissions.filter(codename="change_article").exists()
     )
+
+
+def test_loaddemo_shows_one_live_page_flagged_for_the_board(
+    db: Any, settings: Any, client: Any
+) -> None:
+    settings.DEBUG = True
+    call_command("loaddemo")
+    call_command("loaddemo")  # the notice is recorded once
+    flagged = [a for a in Article.objects.live() if a.has_evidence_flag()]
+    assert [a.title for a in flagged] == [
+        "Does regular walking help with knee osteoarthritis pain?"
+    ]
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    page = client.get("/review/").text
+    assert 'Evidence flagged <span class="count">1</span>' in page
+    assert "Correction</span>" in page
+    public = client.get(f"/articles/{flagged[0].slug}/").text
+    assert "A correction to reference 1 was found on" in public

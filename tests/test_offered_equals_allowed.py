@@ -19,6 +19,7 @@ from articles import rules, workflow
 from articles.exceptions import WorkflowError
 from articles.models import Article, State
 from editorial import roles
+from references.models import Reference
 from tests.conftest import make_user
 from tests.test_workflow_matrix import ARGUMENTS, PEOPLE
 
@@ -33,6 +34,7 @@ FORM_ACTIONS = {
     "withdraw": ("withdraw",),
     "resubmit": ("resubmit",),
     "revise": ("revise",),
+    "evidence-reviewed": ("dismiss_evidence_flag",),
 }
 PERMISSION_REFUSALS = set(rules.PERMISSION_MESSAGES.values())
 
@@ -89,11 +91,7 @@ def offered_in_the_admin(client: Any, article: Article) -> set[str]:
     )
 
 
-@pytest.mark.parametrize("state", [s.value for s in State])
-def test_the_pages_offer_each_person_exactly_what_the_workflow_allows(
-    request: pytest.FixtureRequest, client: Any, policy: Any, make_article: Any, state: str
-) -> None:
-    article = make_article(state)
+def mismatches_on_pages(request: pytest.FixtureRequest, client: Any, article: Article) -> dict:
     mismatches = {}
     for person in PEOPLE:
         user = request.getfixturevalue(person)
@@ -104,7 +102,88 @@ def test_the_pages_offer_each_person_exactly_what_the_workflow_allows(
         offered = offered_on_pages(client, article)
         if offered != allowed:
             mismatches[person] = {"offered": sorted(offered), "allowed": sorted(allowed)}
-    assert mismatches == {}
+    return mismatches
+
+
+@pytest.mark.parametrize("state", [s.value for s in State])
+def test_the_pages_offer_each_person_exactly_what_the_workflow_allows(
+    request: pytest.FixtureRequest, client: Any, policy: Any, make_article: Any, state: str
+) -> None:
+    article = make_article(state)
+    assert mismatches_on_pages(request, client, article) == {}
+
+
+def flag(reference: Reference) -> None:
+    """An expression of concern found now, after the article went live."""
+    found = Reference.objects.get(pk=reference.pk)
+    found.retraction_status = Reference.RetractionStatus.CONCERN
+    found.save()
+
+
+def live_article_in(state: str, make_article: Any, author: Any, editor: Any) -> Article:
+    """A published article, then its working copy taken to `state` (the page stays live)."""
+    article = make_article("published")
+    if state in ("draft", "submitted"):
+        workflow.revise(article=article, by=author)
+    if state == "submitted":
+        workflow.submit(article=article, by=author)
+    if state == "archived":
+        workflow.archive(article=article, by=editor, reason="Superseded.")
+    article.refresh_from_db()
+    return article
+
+
+@pytest.mark.parametrize("state", ["published", "draft", "submitted", "archived"])
+def test_with_evidence_flagged_the_pages_and_admin_offer_exactly_what_the_workflow_allows(
+    request: pytest.FixtureRequest,
+    client: Any,
+    policy: Any,
+    make_article: Any,
+    reference: Reference,
+    author: Any,
+    editor: Any,
+    state: str,
+) -> None:
+    article = live_article_in(state, make_article, author, editor)
+    flag(reference)
+    assert article.has_evidence_flag() == (state != "archived")
+    assert mismatches_on_pages(request, client, article) == {}
+    staff_board_member = make_user("staff-board", roles.BOARD, staff=True, is_superuser=True)
+    for user in (editor, staff_board_member):
+        client.force_login(user)
+        assert offered_in_the_admin(client, article) == allowed_by_the_workflow(article, user)
+    allowed = allowed_by_the_workflow(article, staff_board_member)
+    assert ("dismiss_evidence_flag" in allowed) == (state != "archived")
+
+
+def test_the_queue_offers_the_answers_to_a_flag_exactly_to_those_the_workflow_allows(
+    request: pytest.FixtureRequest,
+    client: Any,
+    policy: Any,
+    make_article: Any,
+    reference: Reference,
+) -> None:
+    article = make_article("published")
+    article.authors.add(request.getfixturevalue("reviewer_author"))
+    flag(reference)
+    for person in PEOPLE:
+        user = request.getfixturevalue(person)
+        client.force_login(user)
+        response = client.get("/review/")
+        allowed = allowed_by_the_workflow(article, user)
+        if response.status_code != 200:
+            assert not {"dismiss_evidence_flag", "start_rereview"} & allowed, person
+            continue
+        page = response.content.decode()
+        row = page[page.index('<section id="flagged"') :]
+        row = row[row.index(article.title) :]
+        row = row[: row.index("</tr>")]
+        offered = set()
+        if f'action="/review/{article.pk}/evidence-reviewed/"' in row:
+            offered.add("dismiss_evidence_flag")
+        if f'action="/review/{article.pk}/start/"' in row:
+            offered.add("start_rereview")
+        assert offered == allowed & {"dismiss_evidence_flag", "start_rereview"}, person
 
 
 @pytest.mark.parametrize("state", [s.value for s in State])

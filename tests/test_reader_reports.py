@@ -225,3 +225,24 @@ def test_a_report_is_handled_once(client, open_report, editor):
     open_report.refresh_from_db()
     assert open_report.status == ReaderReport.Status.ACTED_ON
     assert open_report.handled_by == editor
+
+
+def test_a_re_review_from_a_report_answers_the_pages_evidence_flag(
+    client, open_report, editor, reference
+):
+    from articles.models import EvidenceFlagReview
+    from references.models import Reference
+
+    found = Reference.objects.get(pk=reference.pk)
+    found.retraction_status = Reference.RetractionStatus.CONCERN
+    found.save()
+    article = open_report.article
+    assert article.has_evidence_flag()
+    client.force_login(editor)
+    client.post(f"/reports/{open_report.pk}/rereview/")
+    article.refresh_from_db()
+    assert not article.has_evidence_flag()
+    answer = EvidenceFlagReview.objects.get()
+    assert (answer.outcome, answer.reviewed_by) == (EvidenceFlagReview.Outcome.REREVIEW, editor)
+    event = WorkflowEvent.objects.filter(article=article, transition="start_rereview").get()
+    assert event.comment.endswith("(evidence notice: reference 1, expression of concern)")

@@ -35,12 +35,14 @@ def test_board_member_sees_every_section_with_counts(client, reviewer, make_arti
         "Waiting for a reviewer",
         "In review by others",
         "Re-review due",
+        "Evidence flagged",
         "Recently decided",
     ):
         assert heading in page
     assert 'Waiting for a reviewer <span class="count">1</span>' in page
     assert 'In review by others <span class="count">1</span>' in page
     assert 'Needs you <span class="count">0</span>' in page
+    assert 'Evidence flagged <span class="count">0</span>' in page
     assert "Waiting question?" in page and "Reviewing question?" in page
 
 

@@ -33,6 +33,9 @@ ARGUMENTS: dict[str, dict[str, Any]] = {
     "request_changes": {"comment": "Please cite the newer guideline."},
     "resubmit": {"answers": {1: ("done", "")}},  # the one point of drive()'s request
     "archive": {"reason": "Superseded."},
+    # Outside GRAPH: a state-keeping action, allowed only while a notice is unanswered
+    # (tests/test_evidence_flagged.py).
+    "dismiss_evidence_flag": {"reason": "The correction does not touch what we cite."},
 }
 
 

@@ -16,6 +16,7 @@ from articles import workflow
 from articles.models import Article, Publication, ReviewRound
 from articles.views.listing import PAGE_ROWS, PREVIEW_ROWS
 from editorial.models import EditorialPolicy
+from references.models import Reference
 from tests.conftest import edit_body
 
 ROW = re.compile(r'<th scope="row" data-label="Article"><a href="[^"]+">([^<]+)</a>')
@@ -62,6 +63,36 @@ def test_list_pages_cost_a_fixed_number_of_queries_however_many_articles(
     fill(make_article, PREVIEW_ROWS + 2)
     many = queries_for(client, path)
     assert many <= few <= budget
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"), [("/review/", 16), ("/review/?section=flagged&page=2", 12)]
+)
+def test_the_queue_costs_the_same_with_many_articles_flagged_for_the_board(
+    client, make_article, reference, reviewer, policy, path, budget
+):
+    """Every published article cites `reference`: a correction found now flags them all."""
+
+    def correction_found() -> None:
+        found = Reference.objects.get(pk=reference.pk)
+        found.retraction_status = "corrected"
+        found.save()
+
+    def clean_again() -> None:  # so the stand-in reviewers approve without a warning
+        Reference.objects.filter(pk=reference.pk).update(retraction_status="ok")
+
+    fill(make_article, 1)
+    correction_found()
+    client.force_login(reviewer)
+    few = queries_for(client, path)
+    clean_again()
+    fill(make_article, PAGE_ROWS + 2)
+    correction_found()  # after the new ones went live
+    many = queries_for(client, path)
+    assert many <= few <= budget
+    page = client.get("/review/?section=flagged").text
+    assert f'Evidence flagged <span class="count">{PAGE_ROWS + 3}</span>' in page
+    assert len(titles(page)) == PAGE_ROWS
 
 
 def _long_article_with_many_revisions(make_article: Any, author: Any, revisions: int) -> Any:

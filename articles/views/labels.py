@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "publish": "Publish",
     "revise": "Revise",
     "start_rereview": "Start re-review",
+    "dismiss_evidence_flag": "Reviewed: no change needed",
     "archive": "Archive",
 }
 

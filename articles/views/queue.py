@@ -26,8 +26,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from articles import selectors
-from articles.models import Article, Audience, Publication, ReviewRound, State
-from articles.views import assignments, common
+from articles.models import (
+    Article,
+    Audience,
+    Publication,
+    PublicationReference,
+    ReviewRound,
+    State,
+)
+from articles.views import assignments, common, evidence
 from articles.views.listing import SectionSpec, build_sections, read_listing
 from editorial import roles
 
@@ -38,7 +45,7 @@ SHOW_CHOICES = (
     ("unassigned", "Unassigned"),
     ("overdue", "Overdue"),
 )
-SECTION_KEYS = ("mine", "waiting", "in_review", "due", "decided")
+SECTION_KEYS = ("mine", "waiting", "in_review", "due", "flagged", "decided")
 
 
 def require_board_or_editor(user: Any) -> None:
@@ -82,6 +89,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     )
     active = Q(state__in=[State.SUBMITTED, State.UNDER_REVIEW])
+    # A flagged article already in review, or due for re-review, is listed there instead.
+    flagged = selectors.evidence_flagged_q() & ~active & ~due
     specs = [
         SectionSpec(
             "mine",
@@ -105,9 +114,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             "No published article is past its re-review date or cites a retracted reference.",
         ),
         SectionSpec(
+            "flagged",
+            "Evidence flagged",
+            flagged,
+            "No expression of concern or correction found after publication is waiting "
+            "for the board.",
+        ),
+        SectionSpec(
             "decided",
             "Recently decided",
-            decided_recently & ~active & ~due,
+            decided_recently & ~active & ~due & ~flagged,
             f"No decisions in the last {RECENTLY_DECIDED_DAYS} days.",
         ),
     ]
@@ -124,7 +140,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 queryset = queryset.filter(selectors.overdue_q(today))
         return queryset
 
-    base = narrow(Article.objects.filter(active | due | decided_recently))
+    base = narrow(Article.objects.filter(active | due | flagged | decided_recently))
     columns = ("pk", "title", "slug", "state", "revision", "audience", "current_publication")
     # Each section's condition implies the base's: its rows need only the person's filters.
     rows = narrow(Article.objects.all()).only(*columns)
@@ -147,7 +163,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             last_approved=_live_publication("approved_at"),
         )
         .order_by("review_due_on", "pk"),
-        "decided": rows.filter(specs[4].condition)
+        "flagged": rows.filter(flagged)
+        .annotate(flag_found_at=_first_flag_found())
+        .order_by(F("flag_found_at").asc(nulls_last=True), "pk"),
+        "decided": rows.filter(specs[5].condition)
         .annotate(
             decided_at=_decided_round("closed_at"),
             decided_outcome=_decided_round("outcome"),
@@ -158,6 +177,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     sections = build_sections(listing, base, specs, rows_for)
     shown = [article for section in sections for article in section.rows]
     _annotate_people(shown, user)
+    _annotate_flags(next(s.rows for s in sections if s.key == "flagged"), user)
     named = assignments.queue_context(user, shown)
     policy = common.current_policy()
     return render(
@@ -181,6 +201,38 @@ def queue(request: HttpRequest) -> HttpResponse:
             **named,
         },
     )
+
+
+def _first_flag_found() -> Subquery:
+    """When the oldest unanswered notice of the live page was found: the longest waiting
+    comes first."""
+    return Subquery(
+        PublicationReference.objects.flagged()
+        .filter(publication=OuterRef("current_publication_id"))
+        .order_by("reference__status_changed_at")
+        .values("reference__status_changed_at")[:1]
+    )
+
+
+def _annotate_flags(articles: list[Article], user: Any) -> None:
+    """Each flagged row's unanswered notices (which reference, what, when), one query, and
+    whether this person may answer them (`rules.may_review`, as `_annotate_people` read it)."""
+    if not articles:
+        return
+    by_publication: dict[int, list[PublicationReference]] = {}
+    flags = (
+        PublicationReference.objects.flagged()
+        .filter(publication_id__in=[a.current_publication_id for a in articles])
+        .select_related("reference")
+        .order_by("number")
+    )
+    for flag in flags:
+        by_publication.setdefault(flag.publication_id, []).append(flag)
+    board = roles.is_board_member(user)
+    for article in articles:
+        article.evidence_flags = by_publication.get(article.current_publication_id or 0, [])
+        article.may_dismiss = board and not article.i_contributed
+        evidence.attach_forms(article.evidence_flags, prefix=f"flag-{article.pk}")
 
 
 def _annotate_people(articles: list[Article], user: Any) -> None:

@@ -16,9 +16,16 @@ from django.views.decorators.http import require_POST
 
 from articles import checks, rendering, rules, workflow
 from articles.exceptions import WorkflowError
-from articles.forms import ApproveForm, ArchiveForm, CommentForm, PublishForm, RequestChangesForm
+from articles.forms import (
+    ApproveForm,
+    ArchiveForm,
+    CommentForm,
+    DismissEvidenceFlagForm,
+    PublishForm,
+    RequestChangesForm,
+)
 from articles.models import Article, Comment, Review, ReviewRound, State
-from articles.views import assignments, common
+from articles.views import assignments, common, evidence
 from articles.views.diff import FieldDiff, cached_content_diff
 from articles.views.kept import keep_text_when_signed_out, render_kept
 from articles.views.labels import ACTION_LABELS
@@ -57,6 +64,8 @@ def review_page(
     already_approved = any(r.reviewer_id == user.pk for r in approvals)
     warnings = checks.approval_warnings(article) if "approve" in actions else []
     compare_label, diff = _comparison(article, rounds)
+    flags = workflow.open_flags(article)
+    evidence.attach_forms(flags, prefix="flag", bound=forms.get("flag_form"))
     context: dict[str, Any] = {
         "article": article,
         "rendered": rendering.render_article_cached(article),
@@ -80,6 +89,8 @@ def review_page(
         "changes_form": forms.get("changes_form") or RequestChangesForm(auto_id=CHANGES_IDS),
         "publish_form": forms.get("publish_form") or PublishForm(auto_id=PUBLISH_IDS),
         "archive_form": forms.get("archive_form") or ArchiveForm(auto_id=ARCHIVE_IDS),
+        "evidence_flags": flags,
+        "answered_notices": evidence.answered_notices(article),
         "refused": refused,
         "may_edit": rules.may_edit(article, user),
         **assignments.review_page_context(request, article, current, forms),
@@ -194,9 +205,17 @@ def not_offered(article: Article, user: Any, action: str) -> WorkflowError | Non
     )
 
 
-def _done(request: HttpRequest, article: Article, message: str) -> HttpResponse:
+def _done(request: HttpRequest, article: Article, message: str, back: str = "") -> HttpResponse:
     messages.success(request, message)
-    return redirect(article.get_review_url())
+    return redirect(back or article.get_review_url())
+
+
+def _back(request: HttpRequest, article: Article) -> str:
+    """Where the form came from (its `next`), if it is on this site; else the review page."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = article.get_review_url()
+    return back
 
 
 @keep_text_when_signed_out
@@ -220,6 +239,7 @@ def decide(
     form_name: str,
     make_form: Callable[[Article], Form],
     act: Callable[[Article, dict[str, Any]], str],
+    back_to_next: bool = False,
 ) -> HttpResponse:
     """One decision from the review page: check it is offered, validate, act, report.
 
@@ -238,7 +258,7 @@ def decide(
         done = act(article, form.cleaned_data)
     except WorkflowError as refused:
         return review_page(request, article, refused=refused, status=400, **{form_name: form})
-    return _done(request, article, done)
+    return _done(request, article, done, _back(request, article) if back_to_next else "")
 
 
 @keep_text_when_signed_out
@@ -300,9 +320,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk, Article.objects.select_related("current_publication")
     )
     form = CommentForm(request.POST)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = article.get_review_url()
+    back = _back(request, article)
     if form.is_valid():
         try:
             workflow.add_comment(article=article, by=request.user, body=form.cleaned_data["body"])
@@ -322,3 +340,30 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Write something before adding a comment.")
     return redirect(f"{back}#comment-form")
+
+
+@keep_text_when_signed_out
+@require_POST
+def dismiss_evidence_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Reviewed: no change needed" for one notice, from the review page or the queue's row
+    (which it returns to)."""
+
+    def act(article: Article, data: dict[str, Any]) -> str:
+        workflow.dismiss_evidence_flag(
+            article=article,
+            by=request.user,
+            reason=data["reason"],
+            reference=data["reference"],
+            found_at=data["found"],
+        )
+        return "Marked reviewed: no change needed. The reason is kept in the article's history."
+
+    return decide(
+        request,
+        pk,
+        action="dismiss_evidence_flag",
+        form_name="flag_form",
+        make_form=lambda article: DismissEvidenceFlagForm(request.POST, auto_id="flag-%s"),
+        act=act,
+        back_to_next=True,
+    )

@@ -21,6 +21,8 @@ Where each action lives:
                  withdraw_assignment, reassign (named reviewers, due dates)
 - points.py      answer_points (the author's answers to a request's numbered points)
 - readers.py     submit_report, triage_report, start_rereview_from_report, evidence_found
+- evidence.py    dismiss_evidence_flag ("Reviewed: no change needed"), open_flags: the
+                 board's answer to a concern or correction found after publication
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from articles.workflow.dispatch import (
     perform,
     state_transitions,
 )
+from articles.workflow.evidence import dismiss_evidence_flag, open_flags
 from articles.workflow.points import answer_points
 from articles.workflow.publishing import archive, publish, publish_due, revise, when_to_publish
 from articles.workflow.readers import (
@@ -80,7 +83,9 @@ __all__ = [
     "change_authors",
     "change_slug",
     "create_article",
+    "dismiss_evidence_flag",
     "evidence_found",
+    "open_flags",
     "perform",
     "publish",
     "publish_due",

@@ -13,6 +13,7 @@ from django_fsm import (
 
 from articles.exceptions import WorkflowError
 from articles.models import Article
+from articles.workflow.evidence import dismiss_evidence_flag
 from articles.workflow.publishing import archive, publish, revise
 from articles.workflow.review import approve, request_changes, start_rereview, start_review
 from articles.workflow.submission import resubmit, submit, withdraw
@@ -27,6 +28,7 @@ TRANSITIONS: dict[str, Callable[..., Article]] = {
     "publish": publish,
     "revise": revise,
     "start_rereview": start_rereview,
+    "dismiss_evidence_flag": dismiss_evidence_flag,
     "archive": archive,
 }
 

@@ -25,7 +25,15 @@ from django.utils import timezone
 
 from articles import notifications, rules
 from articles.exceptions import WorkflowError
-from articles.models import Article, Publication, ReaderReport, ReviewRound, State
+from articles.models import (
+    Article,
+    EvidenceFlagReview,
+    Publication,
+    ReaderReport,
+    ReviewRound,
+    State,
+)
+from articles.workflow.evidence import rereview_comment, settle_flags
 from articles.workflow.frame import acting, clean_text, log_event, record
 from articles.workflow.rounds import new_round
 from editorial import roles
@@ -160,6 +168,8 @@ def start_rereview_from_report(*, report: ReaderReport, by: Any) -> ReaderReport
         reviewing = rules.may_review(locked, by)
         review_round = new_round(locked, by=by, kind=ReviewRound.Kind.REREVIEW, started=reviewing)
         why = f"a reader reported: {locked_report.get_category_display().lower()}"
+        why, flags = rereview_comment(locked, why)
+        settle_flags(locked, flags, by=by, outcome=EvidenceFlagReview.Outcome.REREVIEW)
         record(locked, "start_rereview", by=by, comment=why)
         locked_report.review_round, locked_report.article = review_round, locked
         _close(

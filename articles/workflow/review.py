@@ -11,9 +11,17 @@ from django.utils import timezone
 
 from articles import checks, notifications, rules
 from articles.exceptions import WorkflowError
-from articles.models import Article, ChecklistAnswer, Review, ReviewAssignment, ReviewRound
+from articles.models import (
+    Article,
+    ChecklistAnswer,
+    EvidenceFlagReview,
+    Review,
+    ReviewAssignment,
+    ReviewRound,
+)
 from articles.rendering import render_article
 from articles.workflow.assignments import declaration, take_up
+from articles.workflow.evidence import rereview_comment, settle_flags
 from articles.workflow.frame import (
     acting,
     clean_text,
@@ -75,9 +83,12 @@ def checklist_answers(
 
 
 def start_rereview(*, article: Article, by: Any, comment: str = "") -> Article:
-    """published → under_review: the board re-confirms unchanged content."""
+    """published → under_review: the board re-confirms unchanged content. It answers the
+    live page's open evidence notices (articles.workflow.evidence)."""
     with acting(article, "start_rereview", by=by, may=rules.may_review) as locked:
         new_round(locked, by=by, kind=ReviewRound.Kind.REREVIEW, started=True)
+        comment, flags = rereview_comment(locked, comment)
+        settle_flags(locked, flags, by=by, outcome=EvidenceFlagReview.Outcome.REREVIEW)
         record(locked, "start_rereview", by=by, comment=comment)
     return locked
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import checks, workflow
-from articles.demo import DEMO_ARTICLES, POLICY_BODY
+from articles.demo import DEMO_ARTICLES, DEMO_EVIDENCE_NOTICES, POLICY_BODY
 from articles.models import Article
 from editorial import roles
 from editorial.models import BoardProfile, EditorialPolicy
 from references.demo import load_demo_references
+from references.models import Reference
 
 DEMO_PASSWORD = "demo-password"
 
@@ -92,20 +93,23 @@ class Command(BaseCommand):
                     "review_interval_months": 12,
                 },
             )
-            load_demo_references()
-            created = 0
+            library = load_demo_references()
+            created = []
             for data in DEMO_ARTICLES:
                 if Article.objects.filter(title=data["title"]).exists():
                     continue
                 self._article(data, users)
-                created += 1
+                created.append(data["title"])
+            for notice in DEMO_EVIDENCE_NOTICES:
+                if notice["article"] in created:  # once, after the page went live
+                    self._evidence_found(library[notice["reference"]], notice["status"])
             # The emails the demo's actions queued (the worker would print them all).
             DBTaskResult.objects.filter(
                 task_path="articles.tasks.deliver", status="READY", enqueued_at__gte=started
             ).delete()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready ({created} new articles). Sign in as author, author2, reviewer, "
+                f"Demo data ready ({len(created)} new articles). Sign in as author, author2, reviewer, "
                 f"reviewer2 or editor with the password “{DEMO_PASSWORD}”."
             )
         )
@@ -132,6 +136,14 @@ class Command(BaseCommand):
                 )
             users[username] = user
         return users
+
+    def _evidence_found(self, reference: Reference, status: str) -> None:
+        """What check_references records when it finds a notice, and whom it tells."""
+        before = reference.retraction_status
+        reference.retraction_status, reference.checked_at = status, timezone.now()
+        reference._change_reason = "check_references"
+        reference.save()
+        workflow.evidence_found(reference=reference, before=before, after=status)
 
     def _article(self, data: dict[str, Any], users: dict[str, Any]) -> Article:
         author = users[data["author"]]
