@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_publication_history_and_cited_references_backfill'),
+        ('articles', '0010_evidence_flag_reviews'),
         ('editorial', '0004_policy_review_checklist_and_review_days'),
         ('references', '0004_reference_status_changed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
