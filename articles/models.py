@@ -149,6 +149,7 @@ class Article(FSMModelMixin, models.Model):
     evidence_flags: list[PublicationReference]
     may_dismiss: bool
     assignments_now: list[ReviewAssignment]
+    my_assignment: ReviewAssignment | None
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

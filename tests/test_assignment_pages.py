@@ -176,16 +176,41 @@ def test_editors_withdraw_and_reassign_from_the_assign_page(
 def test_the_queue_shows_my_assignments_first_and_each_rounds_reviewers(
     client: Any, invited: Any, reviewer: Any, second_reviewer: Any
 ) -> None:
+    title = invited.round.article.title
     client.force_login(reviewer)
     page = client.get("/review/").text
-    assert page.index("Assigned to me") < page.index("Waiting for a reviewer")
-    assert "Accept or decline" in page
+    needs_you = section_of(page, "mine")
+    assert title in needs_you and "Invited: accept or decline" in needs_you
+    assert page.index('id="mine"') < page.index('id="waiting"')
+    assert title not in section_of(page, "waiting")  # each article once
     assert "Overdue reviews" not in page  # the editors' list
     client.force_login(second_reviewer)
     page = client.get("/review/").text
-    assert "Nobody has asked you to review anything." in page
-    waiting = page[page.index('id="waiting"') :]
-    assert "Rosa Lind" in waiting and "invited" in waiting
+    assert "Nobody has asked you to review anything" in section_of(page, "mine")
+    waiting = section_of(page, "waiting")
+    assert title in waiting and "Rosa Lind" in waiting and "invited" in waiting
+
+
+def test_an_accepted_review_is_listed_once_with_its_due_date(
+    client: Any, invited: Any, reviewer: Any
+) -> None:
+    article = invited.round.article
+    workflow.accept_assignment(assignment=invited, by=reviewer, conflict_category="none")
+    client.force_login(reviewer)
+    page = client.get("/review/").text
+    needs_you = section_of(page, "mine")
+    assert "Accepted" in needs_you and invited.due_at.strftime("%b") in needs_you
+    assert page.count(f'<a href="{article.get_review_url()}">{article.title}</a>') == 1
+    workflow.start_review(article=article, by=reviewer)
+    page = client.get("/review/").text
+    assert "Accepted" in section_of(page, "mine")
+    assert "0 of 1 approval" in section_of(page, "mine")
+    assert page.count(f'<a href="{article.get_review_url()}">{article.title}</a>') == 1
+
+
+def section_of(page: str, key: str) -> str:
+    start = page.index(f'<section id="{key}"')
+    return page[start : page.index("</section>", start)]
 
 
 def test_an_overdue_assignment_is_marked_and_listed_for_editors(

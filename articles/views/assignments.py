@@ -313,15 +313,14 @@ def review_page_context(
     }
 
 
-# The queue's assignment lists are bounded; the queue's own "Assigned to me" filter pages
-# through everything.
-ASSIGNED_LIMIT = 50
+# The editors' overdue list is bounded; the queue's "Overdue" filter pages through everything.
 OVERDUE_LIMIT = 50
 
 
 def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
-    """The queue's additions: my assignments first, the editors' overdue list, and each
-    listed article's reviewers (as `article.assignments_now`), in three queries."""
+    """The queue's additions: the editors' overdue list, and each listed article's
+    reviewers (as `article.assignments_now`) with this person's own assignment among them
+    (as `article.my_assignment`), in two queries."""
     now = timezone.now()
     articles = list(articles)
     live = (
@@ -334,7 +333,10 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
         by_article[assignment.round.article_id].append(assignment)
     for article in articles:
         article.assignments_now = by_article.get(article.pk, [])
-    mine = list(live.active().filter(reviewer=user).order_by("due_at")[:ASSIGNED_LIMIT])
+        article.my_assignment = next(
+            (a for a in article.assignments_now if a.reviewer_id == user.pk and a.is_active),
+            None,
+        )
     overdue = None
     if roles.is_editor(user):
         late = live.overdue(now)
@@ -343,7 +345,6 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
     else:
         overdue_total = 0
     return {
-        "assigned_to_me": mine,
         "overdue": overdue,
         "overdue_total": overdue_total,
         "now": now,

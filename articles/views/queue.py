@@ -92,14 +92,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     # A flagged article already in review, or due for re-review, is listed there instead.
     flagged = selectors.evidence_flagged_q() & ~active & ~due
     specs = [
+        # What this person was asked to review (answered or not) or is reviewing: each
+        # article once, with their part in it, never also in "Waiting for a reviewer".
         SectionSpec(
             "mine",
             "Needs you",
-            Q(state=State.UNDER_REVIEW) & mine,
-            "No review of yours is in progress.",
+            active & mine,
+            "Nobody has asked you to review anything, and no review of yours is in progress.",
         ),
         SectionSpec(
-            "waiting", "Waiting for a reviewer", Q(state=State.SUBMITTED), "Nothing is waiting."
+            "waiting",
+            "Waiting for a reviewer",
+            Q(state=State.SUBMITTED) & ~mine,
+            "Nothing is waiting.",
         ),
         SectionSpec(
             "in_review",
@@ -149,7 +154,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         in_review_since=selectors.open_round_field("started_at"),
     ).order_by(F("in_review_since").asc(nulls_last=True), "pk")
     rows_for = {
-        "mine": in_review.filter(specs[0].condition),
+        "mine": in_review.filter(specs[0].condition).annotate(
+            waiting_since=selectors.open_round_field("opened_at")
+        ),
         "waiting": rows.filter(specs[1].condition)
         .annotate(waiting_since=selectors.open_round_field("opened_at"))
         .order_by(F("waiting_since").asc(nulls_last=True), "pk"),

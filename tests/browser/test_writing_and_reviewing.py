@@ -75,9 +75,10 @@ def test_an_article_goes_from_draft_to_the_public_page(
     # The first reviewer finds it assigned to them, accepts, and asks for changes.
     first = signed_in(reviewer)
     first.goto("/review/")
-    assigned = first.locator("#assigned")
-    expect(assigned).to_contain_text(article.title)
-    assigned.get_by_role("link", name=article.title).click()
+    needs_you = first.locator("#mine")
+    expect(needs_you).to_contain_text(article.title)
+    expect(needs_you).to_contain_text("Invited: accept or decline")
+    needs_you.get_by_role("link", name=article.title).click()
     accept = first.locator("#accept-form")
     accept.get_by_label("Conflict of interest").fill("none")
     accept.get_by_role("button", name="Accept").click()
@@ -116,7 +117,7 @@ def test_an_article_goes_from_draft_to_the_public_page(
 
     second = signed_in(second_reviewer)
     second.goto("/review/")
-    second.locator("#assigned").get_by_role("link", name=article.title).click()
+    second.locator("#mine").get_by_role("link", name=article.title).click()
     accept = second.locator("#accept-form")
     accept.get_by_label("Conflict of interest").fill("none")
     accept.get_by_role("button", name="Accept").click()
