@@ -142,3 +142,20 @@ def test_a_reference_edited_after_approval_is_published_as_the_board_approved_it
     assert "Diabetic Neuropathy: A Position Statement" in publication.references_html
     assert "A title the board never saw" not in publication.references_html
     assert publication.citations[0]["title"].startswith("Diabetic Neuropathy")
+
+
+def test_an_article_approved_before_approvals_kept_their_rendering_is_published_rendered_now(
+    policy, make_article, editor, reference
+):
+    # Rounds approved before migration 0004 have no approved_rendering (it was not
+    # backfilled); publishing such an article renders its content when it is published.
+    article = make_article("approved")
+    ReviewRound.objects.filter(article=article).update(approved_rendering=None)
+    Reference.objects.filter(pk=reference.pk).update(title="A title edited since")
+
+    workflow.publish(article=article, by=editor)
+
+    publication = article.publications.get()
+    assert '<a href="#ref-1">1</a>' in publication.body_html
+    assert "A title edited since" in publication.references_html
+    assert publication.citations[0]["title"] == "A title edited since"
