@@ -83,7 +83,8 @@ def require_conditions(problems: Iterable[str], action: str) -> None:
         raise WorkflowError(f"The article cannot be {action} yet.", problems=problems)
 
 
-def clean_text(value: str | None, *, name: str, required: bool = False) -> str:
+def clean_text(value: str | None, *, name: str | None = None, required: bool = False) -> str:
+    """The text trimmed. `name` says what is missing, so only a `required` text needs one."""
     value = (value or "").strip()
     if required and not value:
         raise WorkflowError(f"{name} is required.")

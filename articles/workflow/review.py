@@ -106,8 +106,8 @@ def approve(
     policy's checklist answered "yes" or "not applicable", and every evidence warning
     acknowledged.
     """
-    conflict_of_interest = clean_text(conflict_of_interest, name="A conflict-of-interest")
-    comment = clean_text(comment, name="A comment")
+    conflict_of_interest = clean_text(conflict_of_interest)
+    comment = clean_text(comment)
     with acting(article, "approve", by=by, may=rules.may_review) as locked:
         if not conflict_of_interest and not conflict_category:
             raise WorkflowError(
@@ -194,7 +194,7 @@ def request_changes(
     The request is numbered points (a request given only a comment makes it point 1); the
     authors answer each before they can resubmit. Checklist answers given are kept too.
     """
-    comment = clean_text(comment, name="A comment")
+    comment = clean_text(comment)
     with acting(article, "request_changes", by=by, may=rules.may_review) as locked:
         cleaned = clean_points(points, comment)
         review_round = _round_under_review(locked)
