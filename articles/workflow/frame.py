@@ -4,7 +4,8 @@
 most), checks who is acting and the state; the action then checks its own conditions and
 calls `record()`, which performs the declared @transition (if any), saves the article with
 its history row and writes the WorkflowEvent. Emails are queued in the database inside
-the transaction (articles.notifications); `after_commit()` is for other side effects.
+the transaction (articles.notifications), so none is lost and none goes out for a change
+that rolled back.
 """
 
 from __future__ import annotations
@@ -157,12 +158,6 @@ def log_event(
         revision=article.revision,
         comment=comment,
     )
-
-
-def after_commit(send: Callable[..., None], *args: Any) -> None:
-    """Run a side effect after the transaction commits, never before. (Emails do not use
-    this: articles.notifications queues them in the transaction, so none is lost.)"""
-    transaction.on_commit(lambda: send(*args))
 
 
 def current_policy() -> EditorialPolicy:
