@@ -200,8 +200,8 @@ def _write_publication(
     *,
     by: Any,
     now: datetime.datetime,
-    change_note: str = "",
-    is_correction: bool = False,
+    change_note: str,
+    is_correction: bool,
 ) -> Publication:
     review_round = approved_round(article)
     approved_at = review_round.closed_at or now
