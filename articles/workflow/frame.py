@@ -139,19 +139,21 @@ def record(
             getattr(article, name)(**transition_kwargs)
         finally:
             article._in_workflow = False
-    article._history_user = by if getattr(by, "is_authenticated", False) else None
+    # `by` has passed the action's permission check, which only a signed-in user does, or
+    # is None (the system, e.g. a reader's report): it is recorded as it is.
+    article._history_user = by
     article._change_reason = change_reason(name, comment)
     article.save()
     return log_event(article, name, by=by, comment=comment, from_state=from_state)
 
 
 def log_event(
-    article: Article, name: str, *, by: Any, comment: str = "", from_state: str | None = None
+    article: Article, name: str, *, by: Any, comment: str, from_state: str | None = None
 ) -> WorkflowEvent:
     """The audit trail: who did what to the article, when, in which revision, and why."""
     return WorkflowEvent.objects.create(
         article=article,
-        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor=by,
         transition=name,
         from_state=from_state or article.state,
         to_state=article.state,
