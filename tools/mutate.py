@@ -154,7 +154,8 @@ def main() -> int:
         copies = copies_folder()
         try:
             run_env = dict(env, MUTATION_SQLITE_COPIES=str(copies))
-            run(VENV_BIN / "mutmut", "run", "--max-children", children, *mutants, env=run_env)
+            mutmut = (VENV_BIN / "python", "-m", "tools.mutmut_two_stage")
+            run(*mutmut, "run", "--max-children", children, *mutants, env=run_env)
         finally:
             shutil.rmtree(copies, ignore_errors=True)
     elapsed = time.monotonic() - started

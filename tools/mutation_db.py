@@ -22,16 +22,26 @@ from pathlib import Path
 import pytest
 
 
-def _mutated_function() -> str | None:
-    """`articles.rules.x_may_edit` while mutmut tests `articles.rules.x_may_edit__mutmut_3`."""
-    function, sep, number = os.environ.get("MUTANT_UNDER_TEST", "").rpartition("__mutmut_")
-    return function if sep and number.isdigit() else None
-
-
-def _killers_file() -> Path | None:
+def killers_file(mutant: str) -> Path | None:
+    """The tests that killed mutants of this mutant's function so far, one a line:
+    `<MUTATION_KILLERS>/articles.rules.x_may_edit.txt` for `articles.rules.x_may_edit__mutmut_3`."""
     folder = os.environ.get("MUTATION_KILLERS")
-    function = _mutated_function()
-    return Path(folder) / f"{function}.txt" if folder and function else None
+    function, sep, number = mutant.rpartition("__mutmut_")
+    if not (folder and sep and number.isdigit()):
+        return None
+    return Path(folder) / f"{function}.txt"
+
+
+def known_killers(mutant: str) -> Counter[str]:
+    """How many mutants of this mutant's function each test has killed so far."""
+    killers = killers_file(mutant)
+    if killers is None or not killers.exists():
+        return Counter()
+    return Counter(killers.read_text(encoding="utf-8").splitlines())
+
+
+def _mutant_under_test() -> str:
+    return os.environ.get("MUTANT_UNDER_TEST", "")
 
 
 def _own_copy() -> Path:
@@ -70,16 +80,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    killers = _killers_file()
-    if killers is None or not killers.exists():
-        return
-    kills = Counter(killers.read_text(encoding="utf-8").splitlines())
+    kills = known_killers(_mutant_under_test())
     # Most kills first; the rest keep mutmut's order (fastest first). sort() is stable.
-    items.sort(key=lambda item: -kills[item.nodeid])
+    if kills:
+        items.sort(key=lambda item: -kills[item.nodeid])
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    killers = _killers_file()
+    killers = killers_file(_mutant_under_test())
     if killers is not None and report.failed:
         killers.parent.mkdir(parents=True, exist_ok=True)
         with killers.open("a", encoding="utf-8") as file:
