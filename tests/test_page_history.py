@@ -43,6 +43,19 @@ def history_items(html: str) -> list[str]:
             for item in re.findall(r"<li>(.*?)</li>", section, re.S)]  # fmt: skip
 
 
+def test_each_publication_keeps_the_numbered_history_up_to_it(live, author, reviewer, editor):
+    approve_a_revision(
+        live, author=author, reviewer=reviewer, body="Walking helps [@pmid:27999003]."
+    )
+    workflow.publish(article=live, by=editor, change_note=NOTE)
+    live.refresh_from_db()
+    history = live.current_publication.page_history
+    assert [(e["number"], e["kind"], e["note"]) for e in history] == [
+        (2, PublicationKind.UPDATE, NOTE),
+        (1, PublicationKind.FIRST, ""),
+    ]
+
+
 def test_revise_and_publish_with_a_note_shows_in_the_page_history(
     client, live, author, reviewer, editor
 ):
