@@ -98,6 +98,18 @@ def test_a_correction_is_noted_at_the_top_then_only_in_the_history(
     assert "The dose was 10 times too high" in later
 
 
+def test_the_next_update_keeps_when_the_last_correction_went_live(live, author, reviewer, editor):
+    approve_a_revision(live, author=author, reviewer=reviewer, body="Walking [@pmid:27999003].")
+    workflow.publish(article=live, by=editor, change_note="Dose fixed", is_correction=True)
+    live.refresh_from_db()
+    corrected_at = live.current_publication.corrected_at
+    assert corrected_at is not None
+    approve_a_revision(live, author=author, reviewer=reviewer, body="Cycling [@pmid:27999003].")
+    workflow.publish(article=live, by=editor, change_note=NOTE)
+    live.refresh_from_db()
+    assert live.current_publication.corrected_at == corrected_at
+
+
 def test_a_re_review_is_listed_as_such(client, live, reviewer, editor):
     workflow.start_rereview(article=live, by=reviewer)
     workflow.approve(article=live, by=reviewer, conflict_of_interest="none")

@@ -8,7 +8,7 @@ from articles import workflow
 from articles.models import ImmutableError, Publication, ReviewRound
 from editorial.models import EditorialPolicy
 from references.models import Reference
-from tests.conftest import edit_body
+from tests.conftest import BODY, drive, edit_body
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,25 @@ def test_an_article_approved_before_approvals_kept_their_rendering_is_published_
     assert '<a href="#ref-1">1</a>' in publication.body_html
     assert "A title edited since" in publication.references_html
     assert publication.citations[0]["title"] == "A title edited since"
+
+
+def test_a_publication_stores_the_audience_subject_byline_and_cited_references(
+    policy, editor, author, reference
+):
+    article = workflow.create_article(
+        by=author,
+        title="Nerve pain: what helps",
+        body=BODY,
+        audience="clinician",
+        subject="Peripheral neuropathy",
+    )
+    drive(article, "approved", writer=author)
+    workflow.publish(article=article, by=editor)
+
+    publication = article.publications.get()
+    assert (publication.audience, publication.subject) == ("clinician", "Peripheral neuropathy")
+    assert publication.author_names == ["Alice Tester"]
+    assert publication.corrected_at is None
+    assert [(row.number, row.reference_id) for row in publication.cited.order_by("number")] == [
+        (1, reference.pk)
+    ]
