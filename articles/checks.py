@@ -7,8 +7,9 @@ action is adding one function to its list below, nothing more.
 The citation and evidence checks read the article's citation rows, the ones the renderer
 numbers and a publication would show, so what is checked is what readers get:
 
-- submit / resubmit: a title, a body, at least one cited reference; every marker resolves
-  (each unresolved key named); no cited reference is retracted (each named).
+- submit / resubmit: a body, at least one cited reference; every marker resolves (each
+  unresolved key named); no cited reference is retracted (each named). (A title is never
+  blank: ``validate_content`` refuses one wherever an article is created or edited.)
 - approve and publish: no cited reference is retracted (a reference can be retracted while
   the article waits in the queue: ``check_references`` updates the library).
 - approve also needs every evidence warning acknowledged by its ``code``: a reference with an
@@ -39,10 +40,6 @@ class EvidenceWarning:
 
     code: str
     message: str
-
-
-def has_title(article: Article) -> list[str]:
-    return [] if article.title.strip() else ["The article needs a title."]
 
 
 def has_body(article: Article) -> list[str]:
@@ -106,7 +103,6 @@ def no_retracted_references(article: Article) -> list[str]:
 
 
 SUBMISSION_CHECKS: list[Check] = [
-    has_title,
     has_body,
     cites_a_reference,
     markers_resolve,

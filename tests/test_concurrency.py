@@ -119,6 +119,12 @@ def test_a_double_submitted_approval_counts_once(
     article = workflow.start_review(article=make_article("submitted"), by=reviewer)
     results = race(article, approving(article, reviewer), approving(article, reviewer))
     assert kinds(results) == ["ok", "refused"]
+    # The row lock makes the second approval wait and then find the first: the refusal is
+    # the workflow's own, not the database's unique constraint (which stays as a backstop).
+    refusal = next(value for kind, value in results if kind == "refused")
+    assert str(refusal) == (
+        "You have already approved revision 1; an approval counts once per reviewer."
+    )
     assert Review.objects.filter(round__article=article, decision="approve").count() == 1
     article.refresh_from_db()
     assert article.state == State.UNDER_REVIEW

@@ -145,6 +145,25 @@ def test_archived_tells_the_authors_and_the_approvers_with_the_reason(
     assert "Merged into another." in email.body
 
 
+def test_archiving_an_approved_article_never_published_tells_its_approvers(
+    told: Any, policy: Any, make_article: Any, author: Any, editor: Any
+) -> None:
+    article = make_article("approved")
+    approver = article.rounds.get().reviews.get().reviewer
+    (email,) = told(
+        lambda: workflow.archive(article=article, by=editor, reason="Merged into another.")
+    )
+    assert set(email.to) == {author.email, approver.email}
+
+
+def test_archiving_a_draft_tells_only_its_authors(
+    told: Any, policy: Any, make_article: Any, author: Any, editor: Any
+) -> None:
+    article = make_article()
+    (email,) = told(lambda: workflow.archive(article=article, by=editor, reason="Duplicate."))
+    assert set(email.to) == {author.email}
+
+
 def test_a_new_comment_tells_the_other_participants(
     told: Any, under_review: Any, author: Any, reviewer: Any, editor: Any, second_reviewer: Any
 ) -> None:
@@ -155,6 +174,34 @@ def test_a_new_comment_tells_the_other_participants(
     (email,) = told(lambda: workflow.add_comment(article=under_review, by=author, body="500 mg."))
     assert set(email.to) == {reviewer.email}
     assert "500 mg." in email.body
+
+
+def test_a_comment_is_not_sent_to_a_reviewer_whose_assignment_was_withdrawn(
+    told: Any,
+    policy: Any,
+    make_article: Any,
+    author: Any,
+    editor: Any,
+    reviewer: Any,
+    second_reviewer: Any,
+) -> None:
+    article = make_article("submitted")
+    kept, withdrawn = workflow.assign_reviewers(
+        article=article, by=editor, reviewers=[reviewer, second_reviewer]
+    )
+    workflow.withdraw_assignment(assignment=withdrawn, by=editor)
+    (email,) = told(lambda: workflow.add_comment(article=article, by=author, body="Ready."))
+    assert set(email.to) == {kept.reviewer.email}
+
+
+def test_a_comment_between_rounds_tells_the_last_rounds_reviewer(
+    told: Any, under_review: Any, author: Any, reviewer: Any
+) -> None:
+    workflow.request_changes(article=under_review, by=reviewer, points=["Add dosing."])
+    (email,) = told(
+        lambda: workflow.add_comment(article=under_review, by=author, body="Which dose?")
+    )
+    assert set(email.to) == {reviewer.email}
 
 
 def test_reminder_and_overdue_tell_the_reviewer(

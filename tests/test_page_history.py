@@ -43,6 +43,19 @@ def history_items(html: str) -> list[str]:
             for item in re.findall(r"<li>(.*?)</li>", section, re.S)]  # fmt: skip
 
 
+def test_each_publication_keeps_the_numbered_history_up_to_it(live, author, reviewer, editor):
+    approve_a_revision(
+        live, author=author, reviewer=reviewer, body="Walking helps [@pmid:27999003]."
+    )
+    workflow.publish(article=live, by=editor, change_note=NOTE)
+    live.refresh_from_db()
+    history = live.current_publication.page_history
+    assert [(e["number"], e["kind"], e["note"]) for e in history] == [
+        (2, PublicationKind.UPDATE, NOTE),
+        (1, PublicationKind.FIRST, ""),
+    ]
+
+
 def test_revise_and_publish_with_a_note_shows_in_the_page_history(
     client, live, author, reviewer, editor
 ):
@@ -83,6 +96,18 @@ def test_a_correction_is_noted_at_the_top_then_only_in_the_history(
     later = page(client, live)
     assert 'class="page-notices"' not in later
     assert "The dose was 10 times too high" in later
+
+
+def test_the_next_update_keeps_when_the_last_correction_went_live(live, author, reviewer, editor):
+    approve_a_revision(live, author=author, reviewer=reviewer, body="Walking [@pmid:27999003].")
+    workflow.publish(article=live, by=editor, change_note="Dose fixed", is_correction=True)
+    live.refresh_from_db()
+    corrected_at = live.current_publication.corrected_at
+    assert corrected_at is not None
+    approve_a_revision(live, author=author, reviewer=reviewer, body="Cycling [@pmid:27999003].")
+    workflow.publish(article=live, by=editor, change_note=NOTE)
+    live.refresh_from_db()
+    assert live.current_publication.corrected_at == corrected_at
 
 
 def test_a_re_review_is_listed_as_such(client, live, reviewer, editor):

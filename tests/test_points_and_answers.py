@@ -9,7 +9,7 @@ import pytest
 
 from articles import workflow
 from articles.exceptions import WorkflowError
-from articles.models import ChangePoint, State
+from articles.models import ChangePoint, Review, State
 from tests.conftest import edit_body
 
 POINTS = [
@@ -30,6 +30,20 @@ def sent_back(policy: Any, make_article: Any, reviewer: Any, author: Any) -> Any
 def test_a_request_for_changes_is_numbered_points(sent_back: Any) -> None:
     points = list(ChangePoint.objects.order_by("number").values_list("number", "text"))
     assert points == [(1, POINTS[0]), (2, POINTS[1]), (3, POINTS[2])]
+
+
+def test_a_request_given_only_points_is_kept_as_the_numbered_list_under_the_policy(
+    sent_back: Any, policy: Any
+) -> None:
+    review = Review.objects.get(round__article=sent_back)
+    assert review.comment == (
+        "1. Say how often to exercise.\n"
+        "2. Cite the 2024 guideline update.\n"
+        "3. Mention foot inspection for people with diabetes."
+    )
+    assert review.policy == policy
+    event = sent_back.events.get(transition="request_changes")
+    assert event.comment == review.comment
 
 
 def test_resubmit_is_refused_until_every_point_has_an_answer(sent_back: Any, author: Any) -> None:

@@ -8,7 +8,7 @@ from articles import workflow
 from articles.models import ImmutableError, Publication, ReviewRound
 from editorial.models import EditorialPolicy
 from references.models import Reference
-from tests.conftest import edit_body
+from tests.conftest import BODY, drive, edit_body
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,42 @@ def test_a_reference_edited_after_approval_is_published_as_the_board_approved_it
     assert "Diabetic Neuropathy: A Position Statement" in publication.references_html
     assert "A title the board never saw" not in publication.references_html
     assert publication.citations[0]["title"].startswith("Diabetic Neuropathy")
+
+
+def test_an_article_approved_before_approvals_kept_their_rendering_is_published_rendered_now(
+    policy, make_article, editor, reference
+):
+    # Rounds approved before migration 0004 have no approved_rendering (it was not
+    # backfilled); publishing such an article renders its content when it is published.
+    article = make_article("approved")
+    ReviewRound.objects.filter(article=article).update(approved_rendering=None)
+    Reference.objects.filter(pk=reference.pk).update(title="A title edited since")
+
+    workflow.publish(article=article, by=editor)
+
+    publication = article.publications.get()
+    assert '<a href="#ref-1">1</a>' in publication.body_html
+    assert "A title edited since" in publication.references_html
+    assert publication.citations[0]["title"] == "A title edited since"
+
+
+def test_a_publication_stores_the_audience_subject_byline_and_cited_references(
+    policy, editor, author, reference
+):
+    article = workflow.create_article(
+        by=author,
+        title="Nerve pain: what helps",
+        body=BODY,
+        audience="clinician",
+        subject="Peripheral neuropathy",
+    )
+    drive(article, "approved", writer=author)
+    workflow.publish(article=article, by=editor)
+
+    publication = article.publications.get()
+    assert (publication.audience, publication.subject) == ("clinician", "Peripheral neuropathy")
+    assert publication.author_names == ["Alice Tester"]
+    assert publication.corrected_at is None
+    assert [(row.number, row.reference_id) for row in publication.cited.order_by("number")] == [
+        (1, reference.pk)
+    ]

@@ -191,16 +191,12 @@ def test_approving_without_a_declaration_is_refused_by_saying_what_to_write(
 # What stops a submission.
 
 
-def test_an_article_saved_without_title_or_body_elsewhere_cannot_be_submitted(
-    author: Any,
-) -> None:
-    article = Article.objects.create(title="", body="", slug="imported")
-    article.authors.add(author)
+def test_an_article_without_a_body_cannot_be_submitted(author: Any) -> None:
+    article = workflow.create_article(by=author, title="Is coffee bad for the heart?")
     error = refused("submit", article, author)
     assert (error.message, error.problems) == (
         "The article cannot be submitted yet.",
         [
-            "The article needs a title.",
             "The article needs a body.",
             "The article must cite at least one reference (add a marker such as [@pmid:12345678]).",
         ],

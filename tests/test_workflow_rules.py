@@ -372,6 +372,20 @@ def test_the_transitions_offered_are_those_of_the_state_and_the_person(
     assert workflow.available_transitions(article, make_user("nobody")) == []
 
 
+def test_the_transitions_of_a_state_are_listed_for_anyone(make_article: Any) -> None:
+    # What the review page checks a posted action against, before asking who may act.
+    assert set(workflow.state_transitions(make_article("submitted"))) == {
+        "withdraw",
+        "start_review",
+        "archive",
+    }
+    assert set(workflow.state_transitions(make_article("published"))) == {
+        "revise",
+        "start_rereview",
+        "archive",
+    }
+
+
 def test_a_summary_over_its_bound_is_refused_by_the_workflow_on_every_path(
     make_article: Any, author: Any
 ) -> None:

@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 MUTANTS = ROOT / "mutants"
 EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.txt"
 TEMPLATE = MUTANTS / "sqlite" / "template.sqlite3"
+# Which tests killed each function's mutants so far; tools/mutation_db.py runs them first.
+KILLERS = MUTANTS / "killers"
 GOAL = 0.95
 # An allow-list reason starting so marks a mutant only a row lock on PostgreSQL can tell apart.
 POSTGRES_ONLY = "PostgreSQL only:"
@@ -67,8 +70,17 @@ def environment() -> dict[str, str]:
     for name in ("DATABASE_URL", "CI"):
         env.pop(name, None)
     env["MUTATION_SQLITE_TEMPLATE"] = str(TEMPLATE)
+    env["MUTATION_KILLERS"] = str(KILLERS)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     return env
+
+
+def copies_folder() -> Path:
+    """Where the test processes put their database copies: a private folder in memory
+    (/dev/shm) where the system has one, so the copies and their commits never wait on a disk."""
+    memory = Path("/dev/shm")  # noqa: S108 - mkdtemp makes a private folder (mode 700) in it
+    parent = memory if os.access(memory, os.W_OK) else TEMPLATE.parent
+    return Path(tempfile.mkdtemp(prefix="mutation-", dir=parent))
 
 
 def run(*args: str | Path, env: dict[str, str], capture: bool = False) -> str:
@@ -128,18 +140,24 @@ def main() -> int:
     mutants: list[str] = []
     if options.retest_unlisted:
         # mutmut lets an earlier result stand unless the mutant is named.
-        listed = {e.mutant for e in equivalents}
+        on_list = {e.mutant for e in equivalents}
         mutants = sorted(
             name
             for name, status in results(env).items()
-            if status != "killed" and name not in listed
+            if status != "killed" and name not in on_list
         )
     if not options.report:
         if not (options.resume or options.retest_unlisted) and MUTANTS.exists():
             shutil.rmtree(MUTANTS)
         migrated_template(env)
         children = str(options.max_children)
-        run(VENV_BIN / "mutmut", "run", "--max-children", children, *mutants, env=env)
+        copies = copies_folder()
+        try:
+            run_env = dict(env, MUTATION_SQLITE_COPIES=str(copies))
+            mutmut = (VENV_BIN / "python", "-m", "tools.mutmut_two_stage")
+            run(*mutmut, "run", "--max-children", children, *mutants, env=run_env)
+        finally:
+            shutil.rmtree(copies, ignore_errors=True)
     elapsed = time.monotonic() - started
 
     statuses = results(env)

@@ -85,9 +85,8 @@ def create_article(
         raise WorkflowError("Only authors and editors can start a new article.")
     body = normalize_newlines(body)
     validate_content(title, summary, body)
-    wanted = slug
-    for attempt in range(5):
-        slug = wanted if wanted and attempt == 0 else unique_slug(title)
+    slug = slug or unique_slug(title)
+    while True:
         try:
             with transaction.atomic():
                 article = Article(
@@ -106,10 +105,13 @@ def create_article(
                 record(article, "edit", by=by, comment="created", transition=False)
             return article
         except IntegrityError:
-            # Someone took the same slug a moment ago: the next try picks the next free one.
-            if attempt == 4 or not Article.objects.filter(slug=slug).exists():
+            # The address was taken between unique_slug() and the insert (the one asked
+            # for, or by someone creating the same title at once): try the next free one.
+            # Each lost race means one address more is taken, so this ends. Any other
+            # integrity error is not ours to retry.
+            if not Article.objects.filter(slug=slug).exists():
                 raise
-    raise AssertionError("unreachable")
+        slug = unique_slug(title)
 
 
 def require_editable(article: Article, name: str) -> None:

@@ -4,7 +4,8 @@
 most), checks who is acting and the state; the action then checks its own conditions and
 calls `record()`, which performs the declared @transition (if any), saves the article with
 its history row and writes the WorkflowEvent. Emails are queued in the database inside
-the transaction (articles.notifications); `after_commit()` is for other side effects.
+the transaction (articles.notifications), so none is lost and none goes out for a change
+that rolled back.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def require_conditions(problems: Iterable[str], action: str) -> None:
         raise WorkflowError(f"The article cannot be {action} yet.", problems=problems)
 
 
-def clean_text(value: str | None, *, name: str, required: bool = False) -> str:
+def clean_text(value: str | None, *, name: str | None = None, required: bool = False) -> str:
+    """The text trimmed. `name` says what is missing, so only a `required` text needs one."""
     value = (value or "").strip()
     if required and not value:
         raise WorkflowError(f"{name} is required.")
@@ -137,31 +139,27 @@ def record(
             getattr(article, name)(**transition_kwargs)
         finally:
             article._in_workflow = False
-    article._history_user = by if getattr(by, "is_authenticated", False) else None
+    # `by` has passed the action's permission check, which only a signed-in user does, or
+    # is None (the system, e.g. a reader's report): it is recorded as it is.
+    article._history_user = by
     article._change_reason = change_reason(name, comment)
     article.save()
     return log_event(article, name, by=by, comment=comment, from_state=from_state)
 
 
 def log_event(
-    article: Article, name: str, *, by: Any, comment: str = "", from_state: str | None = None
+    article: Article, name: str, *, by: Any, comment: str, from_state: str | None = None
 ) -> WorkflowEvent:
     """The audit trail: who did what to the article, when, in which revision, and why."""
     return WorkflowEvent.objects.create(
         article=article,
-        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor=by,
         transition=name,
         from_state=from_state or article.state,
         to_state=article.state,
         revision=article.revision,
         comment=comment,
     )
-
-
-def after_commit(send: Callable[..., None], *args: Any) -> None:
-    """Run a side effect after the transaction commits, never before. (Emails do not use
-    this: articles.notifications queues them in the transaction, so none is lost.)"""
-    transaction.on_commit(lambda: send(*args))
 
 
 def current_policy() -> EditorialPolicy:

@@ -102,7 +102,7 @@ def publish(
     """
     now = timezone.now()
     at = when_to_publish(at, now)
-    comment = clean_text(comment, name="A comment")
+    comment = clean_text(comment)
     if change_note is not None and len(change_note.strip()) > CHANGE_NOTE_MAX_LENGTH:
         raise WorkflowError(
             f"Keep the change note to {CHANGE_NOTE_MAX_LENGTH} characters: readers see it "
@@ -114,7 +114,7 @@ def publish(
             change_note = locked.scheduled_change_note
         if is_correction is None:
             is_correction = locked.scheduled_is_correction
-        change_note = clean_text(change_note, name="A change note")
+        change_note = clean_text(change_note)
         if is_correction and not change_note:
             raise WorkflowError(
                 "Say what was corrected: a correction is shown to readers with its note."
@@ -200,8 +200,8 @@ def _write_publication(
     *,
     by: Any,
     now: datetime.datetime,
-    change_note: str = "",
-    is_correction: bool = False,
+    change_note: str,
+    is_correction: bool,
 ) -> Publication:
     review_round = approved_round(article)
     approved_at = review_round.closed_at or now
@@ -240,7 +240,7 @@ def _write_publication(
         policy=policy,
         next_review_due=add_months(timezone.localdate(approved_at), policy.review_interval_months),
         published_at=now,
-        published_by=by if getattr(by, "is_authenticated", False) else None,
+        published_by=by,  # an editor: publish() has checked rules.may_manage
         audience=article.audience,
         subject=article.subject,
         author_names=[notifications.name_of(user) for user in article.authors.all()],
@@ -281,7 +281,7 @@ def revise(*, article: Article, by: Any, comment: str = "") -> Article:
 
 def archive(*, article: Article, by: Any, reason: str) -> Article:
     """any but archived → archived: the public page answers 410 Gone with a notice."""
-    reason = clean_text(reason, name="A reason")
+    reason = clean_text(reason)
     with acting(article, "archive", by=by, may=rules.may_manage) as locked:
         if not reason:
             raise WorkflowError("Give a reason for archiving; readers and the team will see it.")

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles import checks, notifications, rules
@@ -118,8 +117,8 @@ def approve(
     policy's checklist answered "yes" or "not applicable", and every evidence warning
     acknowledged.
     """
-    conflict_of_interest = clean_text(conflict_of_interest, name="A conflict-of-interest")
-    comment = clean_text(comment, name="A comment")
+    conflict_of_interest = clean_text(conflict_of_interest)
+    comment = clean_text(comment)
     with acting(article, "approve", by=by, may=rules.may_review) as locked:
         if not conflict_of_interest and not conflict_category:
             raise WorkflowError(
@@ -143,22 +142,21 @@ def approve(
             )
         policy = current_policy()
         answers = checklist_answers(policy, checklist, approving=True)
-        try:
-            with transaction.atomic():
-                review = Review.objects.create(
-                    round=review_round,
-                    reviewer=by,
-                    decision=Review.Decision.APPROVE,
-                    revision=review_round.revision,
-                    conflict_of_interest=statement,
-                    conflict_category=category,
-                    comment=comment,
-                    acknowledged_warnings=sorted(acknowledged),
-                    policy=policy,
-                    checklist_answers=answers,
-                )
-        except IntegrityError:
-            raise WorkflowError("You have already approved this revision.") from None
+        # The check above cannot be raced: a second approval waits for the row lock and
+        # then finds the first (tests/test_concurrency.py, on PostgreSQL). The unique
+        # constraint one_approval_per_reviewer_per_round stays as the database's backstop.
+        review = Review.objects.create(
+            round=review_round,
+            reviewer=by,
+            decision=Review.Decision.APPROVE,
+            revision=review_round.revision,
+            conflict_of_interest=statement,
+            conflict_category=category,
+            comment=comment,
+            acknowledged_warnings=sorted(acknowledged),
+            policy=policy,
+            checklist_answers=answers,
+        )
         take_up(review_round, by, status=ReviewAssignment.Status.COMPLETED)
         approvals = review_round.reviews.filter(decision=Review.Decision.APPROVE).count()
         quorum_met = approvals >= policy.required_approvals
@@ -207,7 +205,7 @@ def request_changes(
     The request is numbered points (a request given only a comment makes it point 1); the
     authors answer each before they can resubmit. Checklist answers given are kept too.
     """
-    comment = clean_text(comment, name="A comment")
+    comment = clean_text(comment)
     with acting(article, "request_changes", by=by, may=rules.may_review) as locked:
         cleaned = clean_points(points, comment)
         review_round = _round_under_review(locked)
