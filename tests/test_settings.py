@@ -135,3 +135,21 @@ def test_postgresql_sessions_run_without_jit() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_long_texts_are_kept_out_of_article_and_publication_rows() -> None:
+    """Lists and counts read article rows: their bodies live in TOAST from 128 bytes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('articles_article', 'articles_historicalarticle', 'articles_publication')"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        name: ["toast_tuple_target=128"]
+        for name in ("articles_article", "articles_historicalarticle", "articles_publication")
+    }
