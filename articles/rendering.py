@@ -123,14 +123,17 @@ def render_markdown(text: str) -> str:
 
 def render_article(article: Article) -> RenderedArticle:
     """The article's current body with its citation rows (one query)."""
+    return _render_with_rows(article.body, _citation_rows(article))
+
+
+def _citation_rows(article: Article) -> list[Any]:
     from references.models import Citation
 
-    rows = list(
+    return list(
         Citation.objects.filter(article_id=article.pk)
         .select_related("reference")
         .order_by("number")
     )
-    return _render_with_rows(article.body, rows)
 
 
 # A revision's text never changes; its rendering changes only with its cited references.
@@ -143,13 +146,7 @@ def render_article_cached(article: Article) -> RenderedArticle:
     sanitized once, not on every view of its review page."""
     from django.core.cache import cache
 
-    from references.models import Citation
-
-    rows = list(
-        Citation.objects.filter(article_id=article.pk)
-        .select_related("reference")
-        .order_by("number")
-    )
+    rows = _citation_rows(article)
     state = hashlib.sha256(
         "|".join(
             f"{row.number}:{row.reference.pk}:{row.reference.updated_at.timestamp()}:"

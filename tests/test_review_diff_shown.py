@@ -104,7 +104,8 @@ def test_a_long_revisions_review_page_stays_small_and_links_to_every_change(
 
     whole = client.get(f"/review/{long_revision.pk}/changes/")
     assert whole.status_code == 200
-    assert whole.text.count("<ins>often</ins>") + whole.text.count("often</ins>") >= 400
+    # Every changed word is on the whole comparison (a few merge with a changed neighbour).
+    assert whole.text.count("often</ins>") >= 450
     assert "more changes follow" not in whole.text
 
 

@@ -161,8 +161,10 @@ def word_diff(
         elif same:
             shown = [escape(removed)]
         else:
-            shown = [f"<del>{escape(removed)}</del>" if removed else "", ""]
-            shown[1] = f"<ins>{escape(added)}</ins>" if added else ""
+            shown = [
+                f"<del>{escape(removed)}</del>" if removed else "",
+                f"<ins>{escape(added)}</ins>" if added else "",
+            ]
         parts.extend(shown)
         size += sum(map(len, shown))
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
