@@ -13,7 +13,6 @@ from editorial.admin_lists import LIST_PER_PAGE
 from references.models import Reference
 
 LIST_ROW = re.compile(r'<th class="field-title"><a href="/admin/[a-z]+/[a-z]+/(\d+)/change/[^"]*">')
-CHECKBOX = re.compile(r'<input type="checkbox" name="_selected_action" value="(\d+)"')
 
 
 def listed(client, path):
