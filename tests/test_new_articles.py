@@ -63,7 +63,19 @@ def test_an_address_is_made_again_leaving_out_the_article_itself(author: Any) ->
     assert workflow.unique_slug("Foot care") == "foot-care-3"
 
 
+def test_a_taken_address_is_never_offered_again(db: Any) -> None:
+    """Asked directly, without creating an article through the workflow (whose retry on a
+    clash would wait forever on an address finder that offered a taken one)."""
+    Article.objects.create(title="Foot care", slug="foot-care")
+    Article.objects.create(title="Foot care", slug="foot-care-2")
+    assert workflow.unique_slug("Foot care") == "foot-care-3"
+
+
 # The stored text.
+
+
+def test_a_new_article_without_a_subject_has_none(author: Any) -> None:
+    assert new(author, "Foot care").subject == ""
 
 
 def test_a_new_article_stores_trimmed_title_and_summary_and_unix_line_breaks(

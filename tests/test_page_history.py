@@ -184,3 +184,48 @@ def test_the_workflow_itself_refuses_an_update_without_a_change_note(
     workflow.publish(article=article, by=editor, change_note="Doses updated for 2026.")
     article.refresh_from_db()
     assert article.current_publication.change_note == "Doses updated for 2026."
+
+
+def test_the_change_note_may_be_300_characters_and_the_refusals_say_so_exactly(
+    live, author, reviewer, editor
+):
+    approve_a_revision(
+        live, author=author, reviewer=reviewer, body="Walking helps [@pmid:27999003]."
+    )
+    refusals = {}
+    for kwargs in ({"change_note": "x" * 301}, {"is_correction": True}, {}):
+        with pytest.raises(WorkflowError) as refused:
+            workflow.publish(article=live, by=editor, **kwargs)
+        refusals[tuple(kwargs)] = refused.value.message
+    assert refusals == {
+        ("change_note",): (
+            "Keep the change note to 300 characters: readers see it in the Page history."
+        ),
+        ("is_correction",): (
+            "Say what was corrected: a correction is shown to readers with its note."
+        ),
+        (): "Say what changed: readers see this note in the page's history.",
+    }
+    workflow.publish(article=live, by=editor, change_note="x" * 300)
+    live.refresh_from_db()
+    assert live.current_publication.change_note == "x" * 300
+
+
+def test_a_scheduled_correction_goes_live_as_a_correction(live, author, reviewer, editor):
+    approve_a_revision(
+        live, author=author, reviewer=reviewer, body="Walking helps [@pmid:27999003]."
+    )
+    at = timezone.now() + datetime.timedelta(hours=1)
+    workflow.publish(article=live, by=editor, at=at, change_note=NOTE, is_correction=True)
+    live.refresh_from_db()
+    assert live.scheduled_is_correction
+    published, refused = workflow.publish_due(now=at + datetime.timedelta(minutes=1))
+    assert not refused and [a.pk for a in published] == [live.pk]
+    live.refresh_from_db()
+    publication = live.current_publication
+    assert (publication.kind, publication.is_correction, publication.change_note) == (
+        PublicationKind.CORRECTION,
+        True,
+        NOTE,
+    )
+    assert not live.scheduled_is_correction

@@ -250,3 +250,39 @@ def test_the_public_page_shows_an_approvers_declared_interest_beside_the_standin
         in page
     )
     assert "Standing disclosure: Advisory board of a charity (2023)." in page
+
+
+def test_an_approval_with_gaps_is_refused_in_exact_words_naming_each_question(
+    in_review: Any, reviewer: Any
+) -> None:
+    with pytest.raises(WorkflowError) as refused:
+        approve(in_review, reviewer, ["yes", "no", "", "n/a"])
+    assert refused.value.message == (
+        "Answer every checklist question “yes” or “not applicable” before approving "
+        "(request changes for anything answered “no”)."
+    )
+    assert refused.value.problems == [
+        f"Answered “no”: {QUESTIONS[1]}",
+        f"Not answered: {QUESTIONS[2]}",
+        f"Not answered: {QUESTIONS[4]}",
+    ]
+
+
+def test_an_answer_that_is_not_one_of_the_three_is_refused_by_name(
+    in_review: Any, reviewer: Any
+) -> None:
+    with pytest.raises(WorkflowError) as refused:
+        approve(in_review, reviewer, ["yes", "maybe", "yes", "yes", "yes"])
+    assert (refused.value.message, refused.value.problems) == (
+        "“maybe” is not an answer: use yes, no or not applicable.",
+        [],
+    )
+    assert not Review.objects.exists()
+
+
+def test_answers_are_kept_without_surrounding_spaces(in_review: Any, reviewer: Any) -> None:
+    approve(in_review, reviewer, [" yes", "n/a ", "yes", "yes", "yes"])
+    assert Review.objects.get().checklist_answers == [
+        {"question": question, "answer": answer}
+        for question, answer in zip(QUESTIONS, ["yes", "n/a", "yes", "yes", "yes"], strict=True)
+    ]

@@ -33,8 +33,10 @@ VENV_BIN = ROOT / ".venv" / "bin"
 MUTANTS = ROOT / "mutants"
 EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.txt"
 TEMPLATE = MUTANTS / "sqlite" / "template.sqlite3"
-# Which tests killed each function's mutants so far; tools/mutation_db.py runs them first.
-KILLERS = MUTANTS / "killers"
+# Which tests killed each function's mutants, this run and earlier ones (kept across fresh
+# runs, ignored by git); tools/mutmut_two_stage.py runs them first. Only the order of a
+# mutant's tests comes from here, never whether it is killed.
+KILLERS = ROOT / ".mutation-killers"
 GOAL = 0.95
 # An allow-list reason starting so marks a mutant only a row lock on PostgreSQL can tell apart.
 POSTGRES_ONLY = "PostgreSQL only:"

@@ -35,7 +35,8 @@ SUMMARY_MAX_LENGTH = 10_000  # two or three sentences for readers in a hurry; a 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:80].strip("-") or "article"
     slug, n = base, 2
-    taken = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
+    # exclude(pk=None) leaves every article in.
+    taken = Article.objects.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
@@ -107,11 +108,12 @@ def create_article(
         except IntegrityError:
             # The address was taken between unique_slug() and the insert (the one asked
             # for, or by someone creating the same title at once): try the next free one.
-            # Each lost race means one address more is taken, so this ends. Any other
-            # integrity error is not ours to retry.
-            if not Article.objects.filter(slug=slug).exists():
+            # Each lost race means one address more is taken, so this ends; an address
+            # offered again right after it clashed would not, so that is refused. Any
+            # other integrity error is not ours to retry.
+            clashed, slug = slug, unique_slug(title)
+            if slug == clashed or not Article.objects.filter(slug=clashed).exists():
                 raise
-        slug = unique_slug(title)
 
 
 def require_editable(article: Article, name: str) -> None:

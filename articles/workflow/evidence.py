@@ -41,7 +41,6 @@ def describe(flag: PublicationReference) -> str:
 
 
 def settle_flags(
-    article: Article,
     flags: list[PublicationReference],
     *,
     by: Any,
@@ -118,7 +117,5 @@ def dismiss_evidence_flag(
         noticed = "; ".join(describe(f) for f in flags)
         # The transition first: its condition is that a notice is still unanswered.
         record(locked, "dismiss_evidence_flag", by=by, comment=f"{noticed}: {reason}")
-        settle_flags(
-            locked, flags, by=by, outcome=EvidenceFlagReview.Outcome.NO_CHANGE, reason=reason
-        )
+        settle_flags(flags, by=by, outcome=EvidenceFlagReview.Outcome.NO_CHANGE, reason=reason)
     return locked

@@ -169,7 +169,7 @@ def start_rereview_from_report(*, report: ReaderReport, by: Any) -> ReaderReport
         review_round = new_round(locked, by=by, kind=ReviewRound.Kind.REREVIEW, started=reviewing)
         why = f"a reader reported: {locked_report.get_category_display().lower()}"
         why, flags = rereview_comment(locked, why)
-        settle_flags(locked, flags, by=by, outcome=EvidenceFlagReview.Outcome.REREVIEW)
+        settle_flags(flags, by=by, outcome=EvidenceFlagReview.Outcome.REREVIEW)
         record(locked, "start_rereview", by=by, comment=why)
         locked_report.review_round, locked_report.article = review_round, locked
         _close(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -32,8 +32,9 @@ from articles.workflow.points import clean_points, write_points
 from articles.workflow.rounds import close_round, mark_started, new_round, open_round
 from editorial.models import EditorialPolicy
 
-# The checklist as given: answers in the order of the policy's questions, or by position.
-ChecklistInput = Sequence[str] | Mapping[Any, str] | None  # positions as int or str keys
+# The checklist as given: answers in the order of the policy's questions (the review
+# forms gather them so); a missing answer is an unanswered question.
+ChecklistInput = Sequence[str] | None
 ACCEPTABLE_FOR_APPROVAL = (ChecklistAnswer.YES, ChecklistAnswer.NOT_APPLICABLE)
 
 
@@ -57,20 +58,21 @@ def checklist_answers(
     Approving needs every question answered "yes" or "not applicable"; a request for
     changes records whatever was answered.
     """
-    questions = list(policy.review_checklist or [])
-    if isinstance(given, Mapping):
-        answers = [given.get(i) or given.get(str(i)) or "" for i in range(len(questions))]
-    else:
-        answers = [*(given or []), *[""] * len(questions)][: len(questions)]
-    answers = [(a or "").strip() for a in answers]
-    for answer in answers:
-        if answer and answer not in ChecklistAnswer.values:
-            raise WorkflowError(f"“{answer}” is not an answer: use yes, no or not applicable.")
+    supplied = list(given or [])
+    answered = [
+        {"question": question, "answer": (supplied[i] or "").strip() if i < len(supplied) else ""}
+        for i, question in enumerate(policy.review_checklist or [])
+    ]
+    for item in answered:
+        if item["answer"] and item["answer"] not in ChecklistAnswer.values:
+            raise WorkflowError(
+                f"“{item['answer']}” is not an answer: use yes, no or not applicable."
+            )
     if approving:
         problems = [
-            f"Not answered: {q}" if not a else f"Answered “no”: {q}"
-            for q, a in zip(questions, answers, strict=True)
-            if a not in ACCEPTABLE_FOR_APPROVAL
+            f"{'Answered “no”' if item['answer'] else 'Not answered'}: {item['question']}"
+            for item in answered
+            if item["answer"] not in ACCEPTABLE_FOR_APPROVAL
         ]
         if problems:
             raise WorkflowError(
@@ -78,7 +80,7 @@ def checklist_answers(
                 "(request changes for anything answered “no”).",
                 problems=problems,
             )
-    return [{"question": q, "answer": a} for q, a in zip(questions, answers, strict=True)]
+    return answered
 
 
 def start_rereview(*, article: Article, by: Any, comment: str = "") -> Article:
@@ -87,7 +89,7 @@ def start_rereview(*, article: Article, by: Any, comment: str = "") -> Article:
     with acting(article, "start_rereview", by=by, may=rules.may_review) as locked:
         new_round(locked, by=by, kind=ReviewRound.Kind.REREVIEW, started=True)
         comment, flags = rereview_comment(locked, comment)
-        settle_flags(locked, flags, by=by, outcome=EvidenceFlagReview.Outcome.REREVIEW)
+        settle_flags(flags, by=by, outcome=EvidenceFlagReview.Outcome.REREVIEW)
         record(locked, "start_rereview", by=by, comment=comment)
     return locked
 
