@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -83,6 +84,23 @@ def in_open_round_ids(user: Any) -> set[int]:
     return set(
         started.order_by().union(decided.order_by(), commented.order_by(), assigned.order_by())
     )
+
+
+def lists_state() -> tuple[Any, ...]:
+    """What the working lists' counts depend on besides the person, the filters and the
+    time, in one small query: the latest workflow event (every change to an article, its
+    rounds, reviews, assignments and publications writes one; its time too, as an id can be
+    used again after a rollback on SQLite) and the latest change of a reference's status
+    (a retraction or a notice found by the evidence check is nobody's workflow action)."""
+    events = connection.ops.quote_name(WorkflowEvent._meta.db_table)
+    references = connection.ops.quote_name(Reference._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {events} ORDER BY id DESC LIMIT 1),"  # noqa: S608
+            f" (SELECT created_at FROM {events} ORDER BY id DESC LIMIT 1),"
+            f" (SELECT MAX(status_changed_at) FROM {references})"
+        )
+        return tuple(cursor.fetchone() or ())
 
 
 def unassigned_q() -> Q:

@@ -47,6 +47,15 @@ def send_notifications_on_commit(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing kept in Django's cache (the process's own memory):
+    what an earlier test counted, rendered or rate-limited is not this test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Real hashing costs ~0.3 s a user; tests create hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

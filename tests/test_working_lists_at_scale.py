@@ -329,3 +329,83 @@ def test_the_review_page_loads_only_its_own_article(client, make_article, review
         if re.search(r'FROM "articles_article"(?! U)', q["sql"]) and " WHERE " not in q["sql"]
     ]
     assert whole_table == []
+
+
+# --- "Re-review due": pages read from the index, counts kept -------------------------------
+
+
+def _due_on(article: Any, days: int) -> None:
+    Publication.objects.filter(pk=article.current_publication_id).update(
+        next_review_due=timezone.localdate() + datetime.timedelta(days=days)
+    )
+
+
+def test_due_pages_list_past_dates_oldest_first_then_retracted_citations_each_once(
+    client, make_article, reviewer, policy, monkeypatch
+):
+    """Every article past its date comes before those due only for citing a retracted
+    reference (their dates are still to come); the two are read one after the other, so a
+    page may hold the end of the first and the start of the second."""
+    retracted = Reference.objects.create(
+        title="A retracted trial", year=2019, pmid="31000001", retraction_status="ok"
+    )
+    for title, days in (("Third past?", -1), ("First past?", -30), ("Second past?", -5)):
+        _due_on(make_article("published", title=title), days)
+    for title, days in (("Later retracted?", 200), ("Sooner retracted?", 20)):
+        cites = make_article("published", title=title, body="Exercise helps [@pmid:31000001].\n")
+        _due_on(cites, days)
+    both = make_article(
+        "published", title="Past and retracted?", body="Walking helps [@pmid:31000001].\n"
+    )
+    _due_on(both, -10)
+    _due_on(make_article("published", title="Not yet due?"), 30)
+    retracted.retraction_status = Reference.RetractionStatus.RETRACTED
+    retracted.save()  # after publication, as the evidence check finds it
+    assert retracted.citation_set.count() == 3
+    monkeypatch.setattr("articles.views.listing.PAGE_ROWS", 2)
+    client.force_login(reviewer)
+    pages = [client.get(f"/review/?section=due&page={n}").text for n in (1, 2, 3)]
+    assert [titles(page) for page in pages] == [
+        ["First past?", "Past and retracted?"],
+        ["Second past?", "Third past?"],
+        ["Sooner retracted?", "Later retracted?"],
+    ]
+    assert 'Re-review due <span class="count">6</span>' in pages[0]
+    both_row = pages[0][pages[0].index("Past and retracted?") :].split("</tr>")[0]
+    assert "Cites a retracted reference" in both_row
+    # A page starting inside the second list, and one past both.
+    monkeypatch.setattr("articles.views.listing.PAGE_ROWS", 5)
+    assert titles(client.get("/review/?section=due&page=2").text) == ["Later retracted?"]
+
+
+def test_kept_counts_follow_every_workflow_event_and_reference_status_at_once(
+    client, make_article, reviewer, author, policy
+):
+    client.force_login(reviewer)
+    live = make_article("published", title="Live question?")
+    assert 'Waiting for a reviewer <span class="count">0</span>' in client.get("/review/").text
+    make_article("submitted", title="New question?")
+    page = client.get("/review/").text
+    assert 'Waiting for a reviewer <span class="count">1</span>' in page
+    assert 'Re-review due <span class="count">0</span>' in page
+    # A retraction found by the evidence check is nobody's workflow action.
+    reference = live.citation_set.get().reference
+    reference.retraction_status = Reference.RetractionStatus.RETRACTED
+    reference.save()
+    page = client.get("/review/").text
+    assert 'Re-review due <span class="count">1</span>' in page
+    assert "Live question?" in titles(page)
+
+
+def test_a_repeat_of_the_queue_does_not_count_again(client, make_article, reviewer, policy):
+    make_article("submitted")
+    client.force_login(reviewer)
+
+    def counted() -> bool:
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/review/")
+        return any("FILTER (WHERE" in q["sql"] or "CASE WHEN" in q["sql"]
+                   for q in captured.captured_queries if "COUNT(" in q["sql"])  # fmt: skip
+
+    assert counted()
+    assert not counted()

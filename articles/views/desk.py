@@ -20,7 +20,7 @@ from articles.models import Article, Audience, Comment, Review, ReviewRound, Sta
 from articles.views import common, points
 from articles.views.diff import content_diff
 from articles.views.kept import keep_text_when_signed_out
-from articles.views.listing import SectionSpec, build_sections, read_listing
+from articles.views.listing import SectionSpec, build_sections, count_sections, read_listing
 from editorial import ratelimit, roles
 from references.forms import ReferenceLookupForm
 
@@ -70,7 +70,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     rows_for["with_board"] = rows_for["with_board"].annotate(
         open_approvals=selectors.open_approvals()
     )
-    sections = build_sections(listing, mine, specs, rows_for)
+    sections = build_sections(listing, specs, rows_for, count_sections(mine, specs))
     policy = common.current_policy()
     required = policy.required_approvals if policy else 1
     for section in sections:

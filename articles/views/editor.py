@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from articles import selectors, workflow
 from articles.forms import ArchiveForm, PublishForm
 from articles.models import Article, Audience, State
+from articles.views import common
 from articles.views.kept import keep_text_when_signed_out
-from articles.views.listing import SectionSpec, build_sections, read_listing
+from articles.views.listing import SectionSpec, build_sections, count_sections, read_listing
 from articles.views.review import ARCHIVE_IDS, PUBLISH_IDS, decide
 from editorial import roles
 
@@ -66,8 +67,9 @@ def publishing(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-current_publication__published_at", "-pk"),
     }
-    sections = build_sections(listing, base.filter(ready | scheduled | live), specs, rows_for)
-    prefetch_related_objects(sections[0].rows, "authors")
+    counts = count_sections(base.filter(ready | scheduled | live), specs)
+    sections = build_sections(listing, specs, rows_for, counts)
+    prefetch_related_objects(sections[0].rows, common.authors_by_name())
     return render(
         request,
         "articles/publishing.html",

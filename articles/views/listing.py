@@ -9,6 +9,7 @@ section shown, so the number of queries does not depend on the number of article
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,20 +96,30 @@ def read_listing(
     return Listing(filters=filters, chosen=chosen, page=page if chosen else 1)
 
 
+Rows = QuerySet[Any] | Callable[[], QuerySet[Any]]
+
+
+def count_sections(base: QuerySet[Any], specs: list[SectionSpec]) -> dict[str, int]:
+    """Every section's count, in one aggregate query over `base`."""
+    counts = base.aggregate(**{spec.key: Count("pk", filter=spec.condition) for spec in specs})
+    return {key: count or 0 for key, count in counts.items()}
+
+
 def build_sections(
     listing: Listing,
-    base: QuerySet[Any],
     specs: list[SectionSpec],
-    rows_for: dict[str, QuerySet[Any]],
+    rows_for: Mapping[str, Rows],
+    counts: Mapping[str, int],
 ) -> list[Section]:
-    """Count every section in one query, then fetch the rows of the sections shown.
+    """The sections with their counts (`count_sections`, or kept from it), and the rows of
+    the sections shown.
 
-    `rows_for[key]` is the section's queryset, ordered; it is sliced here.
+    `rows_for[key]` is the section's queryset, ordered, or a function making it (then it is
+    built only for a section shown with rows); it is sliced here.
     """
-    counts = base.aggregate(**{spec.key: Count("pk", filter=spec.condition) for spec in specs})
     sections = []
     for spec in specs:
-        count = counts[spec.key] or 0
+        count = counts[spec.key]
         section = Section(
             key=spec.key,
             title=spec.title,
@@ -125,15 +136,19 @@ def build_sections(
             section.page = min(listing.page, section.pages)
             start = (section.page - 1) * PAGE_ROWS
             if count:
-                section.rows = list(rows_for[spec.key][start : start + PAGE_ROWS])
+                section.rows = list(_queryset(rows_for[spec.key])[start : start + PAGE_ROWS])
             _link_pages(listing, section)
         else:
             if count:
-                section.rows = list(rows_for[spec.key][:PREVIEW_ROWS])
+                section.rows = list(_queryset(rows_for[spec.key])[:PREVIEW_ROWS])
             if count > PREVIEW_ROWS:
                 section.show_all_url = listing.url(section=spec.key, page=1)
         sections.append(section)
     return sections
+
+
+def _queryset(rows: Rows) -> QuerySet[Any]:
+    return rows() if callable(rows) else rows
 
 
 def _link_pages(listing: Listing, section: Section) -> None:

@@ -8,9 +8,12 @@ computes the same answer in one query.
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -18,6 +21,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     prefetch_related_objects,
 )
@@ -29,16 +33,18 @@ from articles import selectors
 from articles.models import (
     Article,
     Audience,
-    Publication,
     PublicationReference,
     ReviewRound,
     State,
 )
 from articles.views import assignments, common, evidence
-from articles.views.listing import SectionSpec, build_sections, read_listing
+from articles.views.listing import SectionSpec, build_sections, count_sections, read_listing
 from editorial import roles
 
 RECENTLY_DECIDED_DAYS = 30
+# How long counts are kept at most; any workflow event or change of a reference's status,
+# and each new minute, counts again at once.
+COUNTS_SECONDS = 300
 DECIDED = (ReviewRound.Outcome.APPROVED, ReviewRound.Outcome.CHANGES_REQUESTED)
 SHOW_CHOICES = (
     ("mine", "Assigned to me"),
@@ -51,14 +57,6 @@ SECTION_KEYS = ("mine", "waiting", "in_review", "due", "flagged", "decided")
 def require_board_or_editor(user: Any) -> None:
     if not (roles.is_board_member(user) or roles.is_editor(user)):
         raise PermissionDenied("The review queue is for the Medical Advisory Board and editors.")
-
-
-def _live_publication(name: str) -> Subquery:
-    return Subquery(
-        Publication.objects.filter(pk=OuterRef("current_publication_id"))
-        .order_by()
-        .values(name)[:1]
-    )
 
 
 def _decided_round(name: str) -> Subquery:
@@ -81,7 +79,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         SECTION_KEYS,
     )
     since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    mine = Q(pk__in=selectors.in_open_round_ids(user))
+    mine_ids = selectors.in_open_round_ids(user)
+    mine = Q(pk__in=mine_ids)
     due = selectors.review_due_q(today)
     decided_recently = Q(
         pk__in=ReviewRound.objects.filter(outcome__in=DECIDED, closed_at__gte=since).values(
@@ -133,55 +132,66 @@ def queue(request: HttpRequest) -> HttpResponse:
         ),
     ]
 
-    def narrow(queryset: Any) -> Any:
-        """The person's filters, the same for the counts and every section's rows."""
+    def narrow(queryset: Any, *, due: bool = False) -> Any:
+        """The person's filters, the same for the counts and every section's rows (in the
+        "due" section, whose articles are all overdue, "Overdue" has nothing to narrow)."""
         queryset = selectors.matching(queryset, listing.filters)
         match listing.filters["show"]:
             case "mine":
                 queryset = queryset.filter(mine)
             case "unassigned":
                 queryset = queryset.filter(selectors.unassigned_q())
-            case "overdue":
+            case "overdue" if not due:
                 queryset = queryset.filter(selectors.overdue_q(today))
         return queryset
 
-    base = narrow(Article.objects.filter(active | due | flagged | decided_recently))
+    def count() -> dict[str, int]:
+        base = narrow(Article.objects.filter(active | due | flagged | decided_recently))
+        return count_sections(base, specs)
+
     columns = ("pk", "title", "slug", "state", "revision", "audience", "current_publication")
     # Each section's condition implies the base's: its rows need only the person's filters.
+    # Built only for the sections shown with rows (each a function).
     rows = narrow(Article.objects.all()).only(*columns)
-    in_review = rows.annotate(
-        open_approvals=selectors.open_approvals(),
-        in_review_since=selectors.open_round_field("started_at"),
-    ).order_by(F("in_review_since").asc(nulls_last=True), "pk")
+
+    def in_review(condition: Q) -> Any:
+        return (
+            rows.filter(condition)
+            .annotate(
+                open_approvals=selectors.open_approvals(),
+                in_review_since=selectors.open_round_field("started_at"),
+            )
+            .order_by(F("in_review_since").asc(nulls_last=True), "pk")
+        )
+
     rows_for = {
-        "mine": in_review.filter(specs[0].condition).annotate(
+        "mine": lambda: in_review(specs[0].condition).annotate(
             waiting_since=selectors.open_round_field("opened_at")
         ),
-        "waiting": rows.filter(specs[1].condition)
-        .annotate(waiting_since=selectors.open_round_field("opened_at"))
-        .order_by(F("waiting_since").asc(nulls_last=True), "pk"),
-        "in_review": in_review.filter(specs[2].condition),
-        # The publication's columns by primary key, row by row: a join would scan the
-        # whole (wide) publications table to sort on one date.
-        "due": rows.filter(due)
-        .annotate(
-            cites_retracted=ExpressionWrapper(selectors.cites_retracted_q(), BooleanField()),
-            review_due_on=_live_publication("next_review_due"),
-            last_approved=_live_publication("approved_at"),
-        )
-        .order_by("review_due_on", "pk"),
-        "flagged": rows.filter(flagged)
-        .annotate(flag_found_at=_first_flag_found())
-        .order_by(F("flag_found_at").asc(nulls_last=True), "pk"),
-        "decided": rows.filter(specs[5].condition)
-        .annotate(
-            decided_at=_decided_round("closed_at"),
-            decided_outcome=_decided_round("outcome"),
-            decided_round=_decided_round("number"),
-        )
-        .order_by(F("decided_at").desc(nulls_last=True), "pk"),
+        "waiting": lambda: (
+            rows.filter(specs[1].condition)
+            .annotate(waiting_since=selectors.open_round_field("opened_at"))
+            .order_by(F("waiting_since").asc(nulls_last=True), "pk")
+        ),
+        "in_review": lambda: in_review(specs[2].condition),
+        "due": lambda: _due_rows(narrow(Article.objects.all(), due=True).only(*columns), today),
+        "flagged": lambda: (
+            rows.filter(flagged)
+            .annotate(flag_found_at=_first_flag_found())
+            .order_by(F("flag_found_at").asc(nulls_last=True), "pk")
+        ),
+        "decided": lambda: (
+            rows.filter(specs[5].condition)
+            .annotate(
+                decided_at=_decided_round("closed_at"),
+                decided_outcome=_decided_round("outcome"),
+                decided_round=_decided_round("number"),
+            )
+            .order_by(F("decided_at").desc(nulls_last=True), "pk")
+        ),
     }
-    sections = build_sections(listing, base, specs, rows_for)
+    counts = _kept_counts(listing.filters, mine_ids, count)
+    sections = build_sections(listing, specs, rows_for, counts)
     shown = [article for section in sections for article in section.rows]
     _annotate_people(shown, user)
     _annotate_flags(next(s.rows for s in sections if s.key == "flagged"), user)
@@ -208,6 +218,60 @@ def queue(request: HttpRequest) -> HttpResponse:
             **named,
         },
     )
+
+
+class _OneAfterTheOther:
+    """Two ordered querysets read as one list, every row of the first before the second's,
+    sliced without counting either unless a page starts past the end of the first."""
+
+    def __init__(self, first: QuerySet[Article], second: QuerySet[Article]) -> None:
+        self.first, self.second = first, second
+
+    def __getitem__(self, page: slice) -> list[Article]:
+        start, stop = page.start or 0, page.stop
+        found = list(self.first[start:stop])
+        if len(found) == stop - start:
+            return found
+        # Where the page starts in the second: just after the first's last row, if this
+        # page holds any; otherwise as far past the first's end as the page starts.
+        skip = 0 if found else start - self.first.count()
+        return found + list(self.second[skip : skip + stop - start - len(found)])
+
+
+def _due_rows(rows: QuerySet[Article], today: datetime.date) -> _OneAfterTheOther:
+    """ "Re-review due", most overdue first: every article past its re-review date comes
+    before those due only for citing a retracted reference (their dates are still to
+    come), so the first are read in date order from the publications' index
+    (`publication_review_due_idx`: date, id), a page at a time, instead of sorting every
+    due article; the second are few. The live publication's columns come by a join."""
+    published = rows.filter(state=State.PUBLISHED).annotate(
+        cites_retracted=ExpressionWrapper(selectors.cites_retracted_q(), BooleanField()),
+        review_due_on=F("current_publication__next_review_due"),
+        last_approved=F("current_publication__approved_at"),
+    )
+    past_date = Q(current_publication__next_review_due__lte=today)
+    order = ("review_due_on", "current_publication_id")
+    return _OneAfterTheOther(
+        published.filter(past_date).order_by(*order),
+        published.filter(selectors.cites_retracted_q()).exclude(past_date).order_by(*order),
+    )
+
+
+def _kept_counts(
+    filters: dict[str, str], mine_ids: set[int], count: Callable[[], dict[str, int]]
+) -> dict[str, int]:
+    """The sections' counts as last counted for the same filters, the same "Needs you" and
+    the same state of the site (`selectors.lists_state`), within the same minute (what turns
+    overdue, or leaves "Recently decided", with time alone). The aggregate over every active
+    and live article is the queue's costliest query; the state costs one small one."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    seen = (selectors.lists_state(), now, sorted(mine_ids), sorted(filters.items()))
+    key = "queue-counts:" + hashlib.sha256(repr(seen).encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        counts = count()
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
 
 
 def _first_flag_found() -> Subquery:
@@ -243,8 +307,9 @@ def _annotate_flags(articles: list[Article], user: Any) -> None:
 
 
 def _annotate_people(articles: list[Article], user: Any) -> None:
-    """Authors of the rows (one query) and whether this reviewer contributed (one query)."""
-    prefetch_related_objects(articles, "authors")
+    """Authors of the rows (one query, their names only) and whether this reviewer
+    contributed (one query)."""
+    prefetch_related_objects(articles, common.authors_by_name())
     contributed = selectors.contributed_article_ids(user, among=[a.pk for a in articles])
     for article in articles:
         article.i_contributed = article.pk in contributed
