@@ -35,8 +35,9 @@ SUMMARY_MAX_LENGTH = 10_000  # two or three sentences for readers in a hurry; a 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:80].strip("-") or "article"
     slug, n = base, 2
-    # exclude(pk=None) leaves every article in.
-    taken = Article.objects.exclude(pk=exclude_pk)
+    taken = Article.objects.all()
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
