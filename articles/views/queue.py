@@ -132,7 +132,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         ),
     ]
 
-    def narrow(queryset: Any, *, due: bool = False) -> Any:
+    def narrow(queryset: Any, *, due_section: bool = False) -> Any:
         """The person's filters, the same for the counts and every section's rows (in the
         "due" section, whose articles are all overdue, "Overdue" has nothing to narrow)."""
         queryset = selectors.matching(queryset, listing.filters)
@@ -141,7 +141,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 queryset = queryset.filter(mine)
             case "unassigned":
                 queryset = queryset.filter(selectors.unassigned_q())
-            case "overdue" if not due:
+            case "overdue" if not due_section:
                 queryset = queryset.filter(selectors.overdue_q(today))
         return queryset
 
@@ -174,7 +174,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             .order_by(F("waiting_since").asc(nulls_last=True), "pk")
         ),
         "in_review": lambda: in_review(specs[2].condition),
-        "due": lambda: _due_rows(narrow(Article.objects.all(), due=True).only(*columns), today),
+        "due": lambda: _due_rows(
+            narrow(Article.objects.all(), due_section=True).only(*columns), today
+        ),
         "flagged": lambda: (
             rows.filter(flagged)
             .annotate(flag_found_at=_first_flag_found())
