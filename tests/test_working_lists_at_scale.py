@@ -384,10 +384,17 @@ def test_kept_counts_follow_every_workflow_event_and_reference_status_at_once(
     client.force_login(reviewer)
     live = make_article("published", title="Live question?")
     assert 'Waiting for a reviewer <span class="count">0</span>' in client.get("/review/").text
-    make_article("submitted", title="New question?")
+    new = make_article("submitted", title="New question?")
     page = client.get("/review/").text
     assert 'Waiting for a reviewer <span class="count">1</span>' in page
     assert 'Re-review due <span class="count">0</span>' in page
+    # The person's own action moves it to "Needs you" at once.
+    workflow.start_review(article=new, by=reviewer)
+    page = client.get("/review/").text
+    assert 'Needs you <span class="count">1</span>' in page
+    assert 'Waiting for a reviewer <span class="count">0</span>' in page
+    needs_you = page[page.index('id="mine"') : page.index('id="waiting"')]
+    assert "New question?" in needs_you
     # A retraction found by the evidence check is nobody's workflow action.
     reference = live.citation_set.get().reference
     reference.retraction_status = Reference.RetractionStatus.RETRACTED

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -42,9 +42,10 @@ from articles.views.listing import SectionSpec, build_sections, count_sections, 
 from editorial import roles
 
 RECENTLY_DECIDED_DAYS = 30
-# How long counts are kept at most; any workflow event or change of a reference's status,
-# and each new minute, counts again at once.
-COUNTS_SECONDS = 300
+T = TypeVar("T")
+# How long the queue keeps an answer at most (see _kept); any workflow event or change of a
+# reference's status makes a new one at once.
+KEPT_SECONDS = 300
 DECIDED = (ReviewRound.Outcome.APPROVED, ReviewRound.Outcome.CHANGES_REQUESTED)
 SHOW_CHOICES = (
     ("mine", "Assigned to me"),
@@ -79,7 +80,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         SECTION_KEYS,
     )
     since = timezone.now() - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
-    mine_ids = selectors.in_open_round_ids(user)
+    # What the kept answers below depend on, besides what each names (one small query).
+    state = selectors.lists_state()
+    mine_ids = _kept(("mine", user.pk, state), lambda: selectors.in_open_round_ids(user))
     mine = Q(pk__in=mine_ids)
     due = selectors.review_due_q(today)
     decided_recently = Q(
@@ -192,10 +195,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             .order_by(F("decided_at").desc(nulls_last=True), "pk")
         ),
     }
-    counts = _kept_counts(listing.filters, mine_ids, count)
+    # The counts also change with time alone (what turns overdue, or leaves "Recently
+    # decided"): they are counted again each minute.
+    minute = timezone.now().replace(second=0, microsecond=0)
+    counts = _kept(
+        ("counts", state, minute, sorted(mine_ids), sorted(listing.filters.items())), count
+    )
     sections = build_sections(listing, specs, rows_for, counts)
     shown = [article for section in sections for article in section.rows]
-    _annotate_people(shown, user)
+    _annotate_contributed(shown, user, state)
+    # Only "Waiting for a reviewer" names the authors.
+    prefetch_related_objects(
+        next(s.rows for s in sections if s.key == "waiting"), common.authors_by_name()
+    )
     _annotate_flags(next(s.rows for s in sections if s.key == "flagged"), user)
     named = assignments.queue_context(user, shown)
     policy = common.current_policy()
@@ -259,21 +271,21 @@ def _due_rows(rows: QuerySet[Article], today: datetime.date) -> _OneAfterTheOthe
     )
 
 
-def _kept_counts(
-    filters: dict[str, str], mine_ids: set[int], count: Callable[[], dict[str, int]]
-) -> dict[str, int]:
-    """The sections' counts as last counted for the same filters, the same "Needs you" and
-    the same state of the site (`selectors.lists_state`), within the same minute (what turns
-    overdue, or leaves "Recently decided", with time alone). The aggregate over every active
-    and live article is the queue's costliest query; the state costs one small one."""
-    now = timezone.now().replace(second=0, microsecond=0)
-    seen = (selectors.lists_state(), now, sorted(mine_ids), sorted(filters.items()))
-    key = "queue-counts:" + hashlib.sha256(repr(seen).encode()).hexdigest()
-    counts = cache.get(key)
-    if counts is None:
-        counts = count()
-        cache.set(key, counts, COUNTS_SECONDS)
-    return counts
+def _kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`'s answer as last computed for the same key, for up to KEPT_SECONDS.
+
+    Every key holds `selectors.lists_state()`, which every workflow event and every change
+    of a reference's status moves: an answer built from articles, rounds, reviews,
+    comments, assignments, publications and references is never kept past a change to
+    them. The queue's costliest queries (the counts over every active and live article,
+    the person's "Needs you", who contributed to the rows) are then read once per change.
+    """
+    name = "queue:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    value = cache.get(name)
+    if value is None:
+        value = compute()
+        cache.set(name, value, KEPT_SECONDS)
+    return value
 
 
 def _first_flag_found() -> Subquery:
@@ -289,7 +301,7 @@ def _first_flag_found() -> Subquery:
 
 def _annotate_flags(articles: list[Article], user: Any) -> None:
     """Each flagged row's unanswered notices (which reference, what, when), one query, and
-    whether this person may answer them (`rules.may_review`, as `_annotate_people` read it)."""
+    whether this person may answer them (`rules.may_review`, as `_annotate_contributed` read it)."""
     if not articles:
         return
     by_publication: dict[int, list[PublicationReference]] = {}
@@ -308,10 +320,13 @@ def _annotate_flags(articles: list[Article], user: Any) -> None:
         evidence.attach_forms(article.evidence_flags, prefix=f"flag-{article.pk}")
 
 
-def _annotate_people(articles: list[Article], user: Any) -> None:
-    """Authors of the rows (one query, their names only) and whether this reviewer
-    contributed (one query)."""
-    prefetch_related_objects(articles, common.authors_by_name())
-    contributed = selectors.contributed_article_ids(user, among=[a.pk for a in articles])
+def _annotate_contributed(articles: list[Article], user: Any, state: tuple[Any, ...]) -> None:
+    """Whether this reviewer contributed to each row (one query, kept: authors, edits and
+    bylines change by workflow events only)."""
+    ids = [a.pk for a in articles]
+    contributed = _kept(
+        ("contributed", user.pk, state, ids),
+        lambda: selectors.contributed_article_ids(user, among=ids),
+    )
     for article in articles:
         article.i_contributed = article.pk in contributed
