@@ -323,13 +323,15 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
     (as `article.my_assignment`), in two queries."""
     now = timezone.now()
     articles = list(articles)
-    live = (
-        ReviewAssignment.objects.filter(round__outcome=ReviewRound.Outcome.OPEN)
-        .exclude(status=ReviewAssignment.Status.WITHDRAWN)
-        .select_related("reviewer", "round__article")
+    live = ReviewAssignment.objects.filter(round__outcome=ReviewRound.Outcome.OPEN).exclude(
+        status=ReviewAssignment.Status.WITHDRAWN
     )
     by_article: dict[int, list[ReviewAssignment]] = defaultdict(list)
-    for assignment in live.filter(round__article__in=[a.pk for a in articles]):
+    # The rows' own articles are not read again (only their ids, on the round).
+    rows = live.select_related("reviewer", "round").filter(
+        round__article__in=[a.pk for a in articles]
+    )
+    for assignment in rows:
         by_article[assignment.round.article_id].append(assignment)
     for article in articles:
         article.assignments_now = by_article.get(article.pk, [])
@@ -340,7 +342,11 @@ def queue_context(user: Any, articles: Iterable[Article]) -> dict[str, Any]:
     overdue = None
     if roles.is_editor(user):
         late = live.overdue(now)
-        overdue = list(late.order_by("due_at").select_related("assigned_by")[:OVERDUE_LIMIT])
+        overdue = list(
+            late.order_by("due_at").select_related("reviewer", "round__article", "assigned_by")[
+                :OVERDUE_LIMIT
+            ]
+        )
         overdue_total = len(overdue) if len(overdue) < OVERDUE_LIMIT else late.count()
     else:
         overdue_total = 0
