@@ -135,6 +135,15 @@ class Reference(models.Model):
                 fields=["key"], condition=~models.Q(key=""), name="reference_key_unique_when_set"
             ),
         ]
+        indexes = [
+            # The working lists ask for the latest change of any reference's status on every
+            # request (articles.selectors.lists_state): MAX() read from the index's end, not
+            # a scan of the whole library.
+            models.Index(fields=["status_changed_at"], name="reference_status_changed_idx"),
+            # The few retracted, concerned or corrected references, which the queue asks for
+            # on every request ("cites a retracted reference", "evidence flagged").
+            models.Index(fields=["retraction_status"], name="reference_retraction_idx"),
+        ]
 
     def __str__(self) -> str:
         year = f" ({self.year})" if self.year else ""
