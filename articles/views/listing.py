@@ -9,9 +9,9 @@ section shown, so the number of queries does not depend on the number of article
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -96,7 +96,14 @@ def read_listing(
     return Listing(filters=filters, chosen=chosen, page=page if chosen else 1)
 
 
-Rows = QuerySet[Any] | Callable[[], QuerySet[Any]]
+class Pageable(Protocol):
+    """What a section's rows must be: sliceable in order (a queryset, or two read one after
+    the other, as the queue's "Re-review due")."""
+
+    def __getitem__(self, page: slice, /) -> Iterable[Any]: ...
+
+
+Rows = Pageable | Callable[[], Pageable]
 
 
 def count_sections(base: QuerySet[Any], specs: list[SectionSpec]) -> dict[str, int]:
@@ -114,8 +121,8 @@ def build_sections(
     """The sections with their counts (`count_sections`, or kept from it), and the rows of
     the sections shown.
 
-    `rows_for[key]` is the section's queryset, ordered, or a function making it (then it is
-    built only for a section shown with rows); it is sliced here.
+    `rows_for[key]` is the section's rows, ordered (a queryset, or any `Pageable`), or a
+    function making them (then built only for a section shown with rows); sliced here.
     """
     sections = []
     for spec in specs:
@@ -136,18 +143,18 @@ def build_sections(
             section.page = min(listing.page, section.pages)
             start = (section.page - 1) * PAGE_ROWS
             if count:
-                section.rows = list(_queryset(rows_for[spec.key])[start : start + PAGE_ROWS])
+                section.rows = list(_pageable(rows_for[spec.key])[start : start + PAGE_ROWS])
             _link_pages(listing, section)
         else:
             if count:
-                section.rows = list(_queryset(rows_for[spec.key])[:PREVIEW_ROWS])
+                section.rows = list(_pageable(rows_for[spec.key])[:PREVIEW_ROWS])
             if count > PREVIEW_ROWS:
                 section.show_all_url = listing.url(section=spec.key, page=1)
         sections.append(section)
     return sections
 
 
-def _queryset(rows: Rows) -> QuerySet[Any]:
+def _pageable(rows: Rows) -> Pageable:
     return rows() if callable(rows) else rows
 
 

@@ -301,7 +301,8 @@ def _first_flag_found() -> Subquery:
 
 def _annotate_flags(articles: list[Article], user: Any) -> None:
     """Each flagged row's unanswered notices (which reference, what, when), one query, and
-    whether this person may answer them (`rules.may_review`, as `_annotate_contributed` read it)."""
+    whether this person may answer them (`rules.may_review`, read as `_annotate_contributed`
+    set `i_contributed`)."""
     if not articles:
         return
     by_publication: dict[int, list[PublicationReference]] = {}
